@@ -1,0 +1,1 @@
+"""llm-advisor's conversation engine, adapters (Slack, terminal), rendering and CLI."""

@@ -1,0 +1,9 @@
+"""CLI commands beyond `recommend`. Each module imports its heavy dependencies lazily."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register_all(app: typer.Typer) -> None:
+    """Attach every optional command group to the app."""

@@ -1,0 +1,63 @@
+"""`llm-advisor recommend`: facts from a JSON file in, explanation out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.errors import describe_validation_error
+from scoring import PolicyError, Portfolio, WorkloadFacts, load_policy, recommend
+
+
+def _read(source: str) -> str:
+    from bot.cli import UserError
+
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{source}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{source}: cannot read ({exc})") from None
+
+
+def parse_facts(text: str, origin: str) -> WorkloadFacts | Portfolio:
+    """Parse a facts document: a workload object, or an object with `use_cases`."""
+    from bot.cli import UserError
+
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            f"{origin}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    if not isinstance(data, dict):
+        raise UserError(f"{origin}: expected a JSON object with the workload facts")
+    model: type[WorkloadFacts] | type[Portfolio] = (
+        Portfolio if "use_cases" in data else WorkloadFacts
+    )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        allowed = list(WorkloadFacts.model_fields)
+        raise UserError(f"{origin}: {describe_validation_error(exc, allowed)}") from None
+
+
+def run_recommend(source: str, as_json: bool, policy_file: str | Path | None) -> str:
+    from bot.cli import UserError
+    from bot.render.text import render_recommendation
+
+    origin = "stdin" if source == "-" else source
+    facts = parse_facts(_read(source), origin)
+    try:
+        policy = load_policy(policy_file)
+        result = recommend(facts, policy)
+    except PolicyError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        return result.model_dump_json(indent=2)
+    return render_recommendation(result)

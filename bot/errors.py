@@ -1,0 +1,18 @@
+"""Turn validation errors into one clear line for a person."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+def describe_validation_error(error: ValidationError, allowed: list[str] | None = None) -> str:
+    """One line naming the first offending field and what it accepts."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "input"
+    if first["type"] == "extra_forbidden":
+        known = f" (known fields: {', '.join(allowed)})" if allowed else ""
+        return f"{where}: unknown field{known}"
+    message = first["msg"]
+    extra = len(error.errors()) - 1
+    suffix = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
+    return f"{where}: {message}{suffix}"

@@ -1,0 +1,1 @@
+"""Renderers: our own types in, text or Slack Block Kit out. No I/O."""

@@ -1,0 +1,83 @@
+"""Small, shared wordings for numbers, choices and facts."""
+
+from __future__ import annotations
+
+from scoring import Choice, ValueFlip, VolumeFlip
+
+CHOICE_LABELS: dict[str, str] = {
+    "proprietary": "Proprietary model via API",
+    "open_source": "Self-hosted open-weight model",
+    "hybrid": "Hybrid: API and open models side by side",
+}
+
+FACT_LABELS: dict[str, str] = {
+    "data_residency": "Data residency",
+    "specialization": "Task specialisation",
+    "monthly_tokens": "Monthly token volume",
+    "ml_expertise": "ML engineering skill",
+    "latency": "Latency needs",
+    "quality_bar": "Quality bar",
+    "time_to_market": "Time to market",
+}
+
+VALUE_LABELS: dict[str, str] = {
+    "in_house_only": "must stay in-house",
+    "approved_vendors": "approved vendors only",
+    "unrestricted": "no restriction",
+    "general": "general",
+    "moderate": "moderately specialised",
+    "niche": "niche domain",
+    "none": "none",
+    "some": "some",
+    "strong": "strong",
+    "critical": "critical",
+    "interactive": "interactive",
+    "relaxed": "relaxed",
+    "peak": "best available",
+    "standard": "standard",
+    "urgent": "urgent",
+    "normal": "normal",
+    "unknown": "unknown",
+}
+
+
+def tokens(count: int | None) -> str:
+    """A compact token count: 950k, 90M, 1.2B."""
+    if count is None:
+        return "unknown"
+    for size, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if count >= size:
+            value = count / size
+            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 100 else f"{value:.0f}"
+            return f"{text}{unit}"
+    return str(count)
+
+
+def money(amount: float | None) -> str:
+    if amount is None:
+        return "n/a"
+    if amount >= 100:
+        return f"${amount:,.0f}"
+    return f"${amount:,.2f}"
+
+
+def choice(value: Choice | str) -> str:
+    return CHOICE_LABELS[str(value)]
+
+
+def fact_value(fact: str, value: str) -> str:
+    if fact == "monthly_tokens" and value.isdigit():
+        return f"{tokens(int(value))} tokens/month"
+    return VALUE_LABELS.get(value, value)
+
+
+def flip_point(flip: VolumeFlip | ValueFlip) -> str:
+    """A flip point in words, e.g. 'From 180M tokens/month up: self-hosted open-weight model'."""
+    prefix = f"{flip.use_case}: " if flip.use_case else ""
+    target = choice(flip.recommendation)
+    if isinstance(flip, VolumeFlip):
+        if flip.direction == "above":
+            return f"{prefix}at {tokens(flip.threshold)} tokens/month ({flip.threshold:,}) or more → {target}"
+        return f"{prefix}at {tokens(flip.threshold)} tokens/month ({flip.threshold:,}) or less → {target}"
+    label = FACT_LABELS.get(flip.fact, flip.fact).lower()
+    return f"{prefix}if {label} were {fact_value(flip.fact, flip.value)} → {target}"

@@ -1,0 +1,42 @@
+"""Runtime settings, read once at the entry point from the environment and an optional .env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory, following the XDG convention."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "llm-advisor"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias="ADVISOR_DATA_DIR")
+    """Where the index and the SQLite database live."""
+    policy_file: Path | None = Field(default=None, validation_alias="ADVISOR_POLICY_FILE")
+    """An organisation's own policy TOML; the shipped default when unset."""
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    chroma_url: str | None = Field(default=None, validation_alias="CHROMA_URL")
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(
+        default="https://slack.com/api/", validation_alias="SLACK_API_URL"
+    )
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "llm-advisor.sqlite3"

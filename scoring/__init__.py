@@ -1,0 +1,55 @@
+"""Deterministic decision logic: workload facts in, an explained recommendation out.
+
+Imports only the standard library and pydantic; no I/O beyond reading the shipped policy file.
+"""
+
+from __future__ import annotations
+
+from scoring.engine import recommend
+from scoring.facts import (
+    DataResidency,
+    Latency,
+    MLExpertise,
+    Portfolio,
+    QualityBar,
+    Specialization,
+    TimeToMarket,
+    WorkloadFacts,
+)
+from scoring.policy import Policy, PolicyError, load_policy, parse_policy
+from scoring.questions import Question, answer_can_change, next_questions
+from scoring.result import (
+    Choice,
+    Confidence,
+    CostComparison,
+    Factor,
+    Recommendation,
+    ValueFlip,
+    VolumeFlip,
+)
+
+__all__ = [
+    "Choice",
+    "Confidence",
+    "CostComparison",
+    "DataResidency",
+    "Factor",
+    "Latency",
+    "MLExpertise",
+    "Policy",
+    "PolicyError",
+    "Portfolio",
+    "QualityBar",
+    "Question",
+    "Recommendation",
+    "Specialization",
+    "TimeToMarket",
+    "ValueFlip",
+    "VolumeFlip",
+    "WorkloadFacts",
+    "answer_can_change",
+    "load_policy",
+    "next_questions",
+    "parse_policy",
+    "recommend",
+]

@@ -1,0 +1,85 @@
+"""The decision rule itself: hard constraints first, then the weighted sum of factor levels.
+
+Everything here works on plain values so that flip-point and question searches can call it
+many thousands of times cheaply; `engine.py` builds the explained result around it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from scoring.facts import WorkloadFacts
+from scoring.policy import Policy
+from scoring.result import CHOICES_IN_ORDER, Choice
+
+PROPRIETARY, HYBRID, OPEN_SOURCE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Decision:
+    choice: int
+    score: float
+    forced_by_residency: bool
+    capped_by_ml_expertise: bool
+
+    @property
+    def as_choice(self) -> Choice:
+        return CHOICES_IN_ORDER[self.choice]
+
+
+def categorical_values(facts: WorkloadFacts) -> dict[str, str | None]:
+    values: dict[str, str | None] = {}
+    for fact in ("data_residency", "specialization", "ml_expertise", "latency",
+                 "quality_bar", "time_to_market"):
+        value = getattr(facts, fact)
+        values[fact] = None if value is None else str(value)
+    return values
+
+
+def volume_level(tokens: int | None, break_even: int | None, policy: Policy) -> float | None:
+    """Where the volume sits against the break-even, from -1 (far below) to 1 (far above).
+
+    Logarithmic, because a workload at twice the break-even is as far above it as one at half is
+    below; None when the volume is unknown. With no break-even at all (self-hosting never costs
+    less at this price) volume argues fully for the API at any size.
+    """
+    if tokens is None:
+        return None
+    if break_even is None or tokens == 0:
+        return -1.0
+    level = math.log(tokens / break_even) / math.log(policy.volume.saturation_ratio)
+    return max(-1.0, min(1.0, level))
+
+
+def decide(policy: Policy, values: Mapping[str, str | None], level: float | None) -> Decision:
+    score = 0.0
+    for fact, factor in policy.factors.items():
+        value = values.get(fact)
+        if value is not None:
+            score += factor.weight * factor.levels[value]
+    if level is not None:
+        score += policy.volume.weight * level
+    rules = policy.rules
+    if rules.in_house_data_requires_self_hosting and values.get("data_residency") == "in_house_only":
+        return Decision(OPEN_SOURCE, score, True, False)
+    thresholds = policy.thresholds
+    if score >= thresholds.open_source_at:
+        choice = OPEN_SOURCE
+    elif score <= thresholds.proprietary_at:
+        choice = PROPRIETARY
+    else:
+        choice = HYBRID
+    capped = (
+        rules.no_ml_expertise_caps_at_hybrid
+        and choice == OPEN_SOURCE
+        and values.get("ml_expertise") == "none"
+    )
+    return Decision(HYBRID if capped else choice, score, False, capped)
+
+
+def combine(choices: list[int]) -> int:
+    """A portfolio whose use cases point the same way goes that way; otherwise it is hybrid."""
+    first = choices[0]
+    return first if all(choice == first for choice in choices) else HYBRID

@@ -1,0 +1,141 @@
+"""Which missing fact to ask about next, and whether asking can still change the answer."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from scoring.cost import scoring_break_even
+from scoring.decide import categorical_values, decide, volume_level
+from scoring.facts import REQUIRED_FACTS, TOWARD_OPEN_SOURCE, WorkloadFacts
+from scoring.policy import Policy, load_policy
+from scoring.result import CHOICES_IN_ORDER, Choice
+
+
+class Question(BaseModel):
+    """A missing fact, with how much its answer could still move the recommendation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fact: str
+    can_change: bool
+    impact: float
+    """Share of the possible answers to the other missing facts in which this fact decides."""
+    reachable: list[Choice]
+    """The recommendations its possible values lead to, over all possible other answers."""
+
+
+class _Space:
+    """The facts still open, and the decision for any way of filling them in."""
+
+    def __init__(self, facts: WorkloadFacts, policy: Policy) -> None:
+        self.facts = facts
+        self.policy = policy
+        self.values = categorical_values(facts)
+        self.missing = facts.missing()
+        self._levels: dict[str | None, float | None] = {}
+
+    def known_level(self, residency: str | None) -> float | None:
+        """Volume level of the stated volume; the break-even may depend on residency."""
+        if residency not in self._levels:
+            variant = self.facts
+            if residency is not None and self.facts.data_residency is None:
+                variant = WorkloadFacts.model_validate(
+                    {**self.facts.model_dump(), "data_residency": residency}
+                )
+            break_even = scoring_break_even(variant, self.policy)
+            self._levels[residency] = volume_level(self.facts.monthly_tokens, break_even, self.policy)
+        return self._levels[residency]
+
+    def token_range(self, residency: str | None) -> tuple[float, float]:
+        """The volume levels an unstated volume could take."""
+        variant = self.facts
+        if residency is not None and self.facts.data_residency is None:
+            variant = WorkloadFacts.model_validate(
+                {**self.facts.model_dump(), "data_residency": residency}
+            )
+        if scoring_break_even(variant, self.policy) is None:
+            return (-1.0, -1.0)
+        return (-1.0, 1.0)
+
+    def completions(self, free: list[str]) -> Iterator[dict[str, str | None]]:
+        categorical = [fact for fact in free if fact != "monthly_tokens"]
+        for combo in itertools.product(*(TOWARD_OPEN_SOURCE[fact] for fact in categorical)):
+            values = dict(self.values)
+            values.update(zip(categorical, combo, strict=True))
+            yield values
+
+    def score_without_volume(self, values: dict[str, str | None]) -> float:
+        return decide(self.policy, values, None).score
+
+    def critical_levels(self, scores: list[float], bounds: tuple[float, float]) -> list[float]:
+        """Volume levels at and between which the decision for any of `scores` can step."""
+        low, high = bounds
+        weight = self.policy.volume.weight
+        points = {low, high}
+        if weight > 0:
+            for score in scores:
+                for threshold in (self.policy.thresholds.open_source_at,
+                                  self.policy.thresholds.proprietary_at):
+                    level = (threshold - score) / weight
+                    if low <= level <= high:
+                        points.add(level)
+        ordered = sorted(points)
+        middles = [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
+        return sorted(set(ordered) | set(middles))
+
+
+def _examine(space: _Space, fact: str) -> Question:
+    others = [other for other in space.missing if other != fact]
+    tokens_open = "monthly_tokens" in space.missing
+    contexts = deciding = 0
+    reachable: set[int] = set()
+    for values in space.completions(others):
+        contexts += 1
+        residency = values.get("data_residency")
+        decided_here = False
+        if fact == "monthly_tokens":
+            low, high = space.token_range(residency)
+            choices = {decide(space.policy, values, level).choice for level in (low, high)}
+            reachable |= choices
+            decided_here = len(choices) > 1
+        else:
+            variants = [{**values, fact: option} for option in TOWARD_OPEN_SOURCE[fact]]
+            if tokens_open:
+                bounds = space.token_range(residency)
+                scores = [space.score_without_volume(variant) for variant in variants]
+                levels: list[float | None] = list(space.critical_levels(scores, bounds))
+            else:
+                levels = [None]
+            for level in levels:
+                choices = set()
+                for variant in variants:
+                    used = level if tokens_open else space.known_level(variant.get("data_residency"))
+                    choices.add(decide(space.policy, variant, used).choice)
+                reachable |= choices
+                decided_here = decided_here or len(choices) > 1
+        deciding += decided_here
+    impact = deciding / contexts if contexts else 0.0
+    return Question(fact=fact, can_change=deciding > 0, impact=round(impact, 4),
+                    reachable=[CHOICES_IN_ORDER[choice] for choice in sorted(reachable)])
+
+
+def next_questions(facts: WorkloadFacts, policy: Policy | None = None) -> list[Question]:
+    """The missing required facts, most decision-relevant first.
+
+    A fact whose every possible answer leads to the same recommendation, whatever the other
+    missing facts turn out to be, comes last and is marked `can_change=False`.
+    """
+    space = _Space(facts, policy or load_policy())
+    questions = [_examine(space, fact) for fact in space.missing]
+    return sorted(
+        questions,
+        key=lambda q: (not q.can_change, -q.impact, REQUIRED_FACTS.index(q.fact)),
+    )
+
+
+def answer_can_change(facts: WorkloadFacts, policy: Policy | None = None) -> bool:
+    """Whether any answer to the missing facts could still change the recommendation."""
+    return any(question.can_change for question in next_questions(facts, policy))

@@ -1,0 +1,151 @@
+"""What the scoring engine returns: typed, serialisable, and free of prose templates."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Choice(StrEnum):
+    PROPRIETARY = "proprietary"
+    HYBRID = "hybrid"
+    OPEN_SOURCE = "open_source"
+
+
+CHOICES_IN_ORDER: tuple[Choice, ...] = (Choice.PROPRIETARY, Choice.HYBRID, Choice.OPEN_SOURCE)
+"""From most pro-API to most pro-self-hosting; the engine is monotone in this order."""
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Factor(_Frozen):
+    """One weighted factor. A positive contribution argues for self-hosting."""
+
+    name: str
+    value: str
+    weight: float
+    level: float
+    contribution: float
+    rationale: str
+    topic: str
+
+
+class Constraint(_Frozen):
+    """A hard rule that fired and what it did to the answer."""
+
+    name: str
+    fact: str
+    value: str
+    effect: str
+    rationale: str
+    topic: str
+
+
+class Caveat(_Frozen):
+    text: str
+    topic: str
+
+
+class Assumption(_Frozen):
+    name: str
+    value: float | int | str
+    unit: str
+    source: str
+
+
+class CostComparison(_Frozen):
+    """Monthly cost of the API and of self-hosting, with every assumption named."""
+
+    monthly_tokens: int | None
+    blended_api_price_per_mtok: float
+    monthly_api_cost: float | None
+    monthly_self_host_cost: float | None
+    self_host_breakdown: dict[str, float]
+    replicas: int | None
+    gpu_profile: str
+    gpu_utilisation: float | None
+    self_host_cost_per_mtok: float | None
+    computed_break_even_tokens: int | None
+    """Smallest monthly volume at which self-hosting costs no more than the API; None if never."""
+    break_even_tokens: int | None
+    """The break-even the volume factor was scored against."""
+    break_even_basis: Literal["policy_default", "computed"]
+    cheaper_at_this_volume: Literal["api", "self_host"] | None
+    assumptions: list[Assumption]
+
+
+class VolumeFlip(_Frozen):
+    """With `above`, `threshold` tokens/month gives `recommendation` and one token fewer does not;
+    with `below`, `threshold` gives it and one token more does not."""
+
+    fact: Literal["monthly_tokens"] = "monthly_tokens"
+    direction: Literal["above", "below"]
+    threshold: int
+    recommendation: Choice
+    use_case: str | None = None
+
+
+class ValueFlip(_Frozen):
+    """Setting `fact` to `value`, all else equal, gives `recommendation`."""
+
+    fact: str
+    value: str
+    recommendation: Choice
+    use_case: str | None = None
+
+
+class VolumeBand(_Frozen):
+    """Between these monthly volumes (inclusive), all else equal, the answer is `recommendation`."""
+
+    from_tokens: int
+    to_tokens: int | None
+    recommendation: Choice
+
+
+class PolicySummary(_Frozen):
+    name: str
+    version: str
+    fingerprint: str
+    open_source_at: float
+    proprietary_at: float
+    weights: dict[str, float]
+
+
+class UseCaseResult(_Frozen):
+    name: str
+    recommendation: Choice
+    confidence: Confidence
+    score: float
+    factors: list[Factor]
+    constraints: list[Constraint]
+    cost: CostComparison
+    missing_facts: list[str]
+
+
+class Recommendation(_Frozen):
+    kind: Literal["workload", "portfolio"]
+    recommendation: Choice
+    confidence: Confidence
+    score: float
+    """Sum of the factor contributions (for a portfolio: the mean over its use cases)."""
+    factors: list[Factor]
+    constraints: list[Constraint]
+    caveats: list[Caveat]
+    cost: CostComparison
+    flip_points: list[VolumeFlip | ValueFlip]
+    volume_bands: list[VolumeBand]
+    missing_facts: list[str]
+    answer_can_change: bool
+    """False once no value of the missing facts could change the recommendation."""
+    use_cases: list[UseCaseResult]
+    policy: PolicySummary

@@ -1,0 +1,1 @@
+"""Benchmarks behind `make bench`: each section returns rows for one printed table."""

@@ -1,0 +1,23 @@
+"""`make bench`: run every benchmark section and print one table."""
+
+from __future__ import annotations
+
+import sys
+
+from tests.bench import scoring_bench
+from tests.bench.table import Row, print_table
+
+SECTIONS = {"scoring": scoring_bench.run}
+
+
+def main(selected: list[str]) -> None:
+    rows: list[Row] = []
+    for name, run in SECTIONS.items():
+        if selected and name not in selected:
+            continue
+        rows.extend(run())
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

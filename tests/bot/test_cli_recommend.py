@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.conftest import ROOT
+
+runner = CliRunner()
+EXAMPLE = ROOT / "bot" / "examples" / "support-triage.json"
+
+
+def test_recommend_prints_explanation_with_policy_values() -> None:
+    result = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "Recommendation: Self-hosted open-weight model" in result.output
+    assert "Cost comparison" in result.output
+    assert "weights: data_residency 1" in result.output
+
+
+def test_recommend_json_round_trips_to_recommendation() -> None:
+    from scoring import Recommendation
+
+    result = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0
+    parsed = Recommendation.model_validate_json(result.stdout)
+    assert parsed.recommendation == "open_source"
+    assert {"factors", "cost", "flip_points"} <= json.loads(result.stdout).keys()
+
+
+def test_recommend_reads_portfolio_from_stdin() -> None:
+    text = (ROOT / "bot" / "examples" / "portfolio.json").read_text()
+    result = runner.invoke(app, ["recommend", "--facts", "-", "--json"], input=text)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["recommendation"] == "hybrid"
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ('{"latency": "fast"', "not valid JSON (line 1"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"latency": "fast"}', "latency: Input should be 'critical', 'interactive' or 'relaxed'"),
+    ('{"colour": "red"}', "colour: unknown field (known fields: name, data_residency"),
+    ('{"monthly_tokens": -3}', "monthly_tokens: Input should be greater than or equal to 0"),
+    ('{"gpu_profile": "tpu"}', "unknown gpu_profile 'tpu'"),
+])
+def test_recommend_bad_input_exits_2_with_one_line(payload: str, expected: str) -> None:
+    result = runner.invoke(app, ["recommend", "--facts", "-"], input=payload)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+
+
+def test_recommend_missing_file_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["recommend", "--facts", str(tmp_path / "none.json")])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_recommend_uses_policy_file_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADVISOR_POLICY_FILE", str(tmp_path / "missing.toml"))
+    result = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE)])
+    assert result.exit_code == 2
+    assert "missing.toml: cannot read policy file" in result.stderr
+
+
+def test_recommend_process_does_not_load_heavy_libraries() -> None:
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"sys.argv = ['llm-advisor', 'recommend', '--facts', {str(EXAMPLE)!r}, '--json']\n"
+        "try:\n    main()\nexcept SystemExit as stop:\n    assert not stop.code, stop.code\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'torch', 'langchain', 'langchain_core', 'chromadb', 'sentence_transformers', "
+        "'slack_bolt', 'sqlalchemy'})\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert "HEAVY []" in done.stderr
+    assert json.loads(done.stdout)["recommendation"] == "open_source"
