@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     """Where the index and the SQLite database live."""
     policy_file: Path | None = Field(default=None, validation_alias="ADVISOR_POLICY_FILE")
     """An organisation's own policy TOML; the shipped default when unset."""
+    extra_guides: str = Field(default="", validation_alias="ADVISOR_GUIDES")
+    """Extra folders of the organisation's own guidance, separated by the OS path separator."""
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, validation_alias="CHROMA_URL")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
@@ -32,6 +34,10 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias="SLACK_API_URL"
     )
+
+    @property
+    def guide_folders(self) -> list[Path]:
+        return [Path(part) for part in self.extra_guides.split(os.pathsep) if part.strip()]
 
     @property
     def index_dir(self) -> Path:

@@ -7,3 +7,6 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Attach every optional command group to the app."""
+    from bot.commands import knowledge
+
+    knowledge.register(app)

@@ -1,0 +1,127 @@
+"""`llm-advisor ingest`, `ask` and `eval`: the guidance index from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from knowledge import IngestReport, KnowledgeBase
+
+DEFAULT_EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "knowledge" / "eval_set.json"
+PROGRESS_FROM = 32
+"""Below this many chunks to embed an ingest is quick enough to need no progress bar."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def open_knowledge(settings: Settings) -> KnowledgeBase:
+    from knowledge import IndexUnavailable, KnowledgeBase
+
+    try:
+        return KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders)
+    except IndexUnavailable as exc:
+        raise _fail(str(exc)) from None
+
+
+def run_ingest(kb: KnowledgeBase, folders: list[Path] | None = None) -> IngestReport:
+    """Ingest with a progress bar on stderr when there is enough to embed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_FROM:
+                return
+            if task is None:
+                task = bar.add_task("Embedding guidance", total=total)
+            bar.update(task, completed=done)
+
+        return kb.ingest(folders or [], progress=progress)
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Extra folders of Markdown or text guidance (knowledge/guides is always included).")
+    ] = None,
+) -> None:
+    """Build or update the guidance index, skipping unchanged documents."""
+    kb = open_knowledge(ctx.obj)
+    for path in paths or []:
+        if not path.is_dir():
+            raise _fail(f"{path}: not a folder")
+    report = run_ingest(kb, paths)
+    for problem in report.problems:
+        typer.echo(f"skipped: {problem}", err=True)
+    typer.echo(f"Ingest: {report.summary()}; index version {report.version}")
+
+
+def _ready(ctx: typer.Context) -> KnowledgeBase:
+    kb = open_knowledge(ctx.obj)
+    if kb.is_empty():
+        typer.echo("The guidance index is empty; building it now (first use)...", err=True)
+        report = run_ingest(kb)
+        typer.echo(f"Ingest: {report.summary()}", err=True)
+    return kb
+
+
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="A question about LLM deployment choices.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="How many passages to cite.")] = 3,
+) -> None:
+    """Answer a question from the guidance, citing the passages used."""
+    if not question.strip():
+        raise _fail("the question is empty; ask something like \"why does latency matter?\"")
+    if len(question) > 2000:
+        raise _fail("the question is longer than 2,000 characters; shorten it")
+    answer = _ready(ctx).ask(question.strip(), k=k)
+    if as_json:
+        typer.echo(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
+        return
+    typer.echo(answer.answer)
+    if answer.citations:
+        typer.echo("\nSources:")
+        for citation in answer.citations:
+            p = citation.passage
+            typer.echo(f"  [{citation.number}] {p.title} › {p.section} ({p.source})")
+
+
+def evaluate(
+    ctx: typer.Context,
+    eval_set: Annotated[Path, typer.Option("--set", help="Labelled questions (JSON).")] = DEFAULT_EVAL_SET,
+) -> None:
+    """Print recall@1/3/5 and MRR for dense, BM25 and hybrid retrieval on a labelled set."""
+    from knowledge.evaluate import EvalSetError, evaluate, load_eval_set
+
+    try:
+        items = load_eval_set(eval_set)
+    except EvalSetError as exc:
+        raise _fail(str(exc)) from None
+    kb = _ready(ctx)
+    header = f"{'mode':<8} {'recall@1':>9} {'recall@3':>9} {'recall@5':>9} {'MRR':>7}"
+    typer.echo(f"{header}  ({len(items)} questions)")
+    for scores in evaluate(kb.retriever, items):
+        typer.echo(f"{scores.mode:<8} {scores.recall_at_1:>9.3f} {scores.recall_at_3:>9.3f} "
+                   f"{scores.recall_at_5:>9.3f} {scores.mrr:>7.3f}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(ask)
+    app.command(name="eval")(evaluate)

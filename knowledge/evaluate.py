@@ -1,0 +1,74 @@
+"""Retrieval quality on a labelled question set: recall@k and MRR per retrieval mode."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.chunking import SECTION_SEPARATOR
+from knowledge.retrieval import HybridRetriever, Mode, Passage
+
+MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    question: str
+    relevant: tuple[tuple[str, str], ...]
+    """(document id, section heading) pairs that answer the question."""
+
+
+@dataclass(frozen=True)
+class Scores:
+    mode: str
+    recall_at_1: float
+    recall_at_3: float
+    recall_at_5: float
+    mrr: float
+    questions: int
+
+
+class EvalSetError(ValueError):
+    pass
+
+
+def load_eval_set(path: Path) -> list[Labelled]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Labelled(item["question"],
+                         tuple((r["doc"], r["section"]) for r in item["relevant"]))
+                for item in data]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EvalSetError(f"{path}: not a usable evaluation set ({exc})") from exc
+
+
+def matches(passage: Passage, doc: str, section: str) -> bool:
+    if passage.doc_id != doc:
+        return False
+    path = passage.section.split(SECTION_SEPARATOR)
+    return section in path
+
+
+def first_hit(passages: list[Passage], item: Labelled) -> int | None:
+    """1-based rank of the first passage that answers the question."""
+    for rank, passage in enumerate(passages, start=1):
+        if any(matches(passage, doc, section) for doc, section in item.relevant):
+            return rank
+    return None
+
+
+def evaluate(retriever: HybridRetriever, items: list[Labelled], depth: int = 10) -> list[Scores]:
+    results = []
+    for mode in MODES:
+        ranks = [first_hit(retriever.search(item.question, k=depth, mode=mode), item)
+                 for item in items]
+        total = len(items) or 1
+
+        def recall(k: int, ranks: list[int | None] = ranks, total: int = total) -> float:
+            return sum(1 for rank in ranks if rank is not None and rank <= k) / total
+
+        mrr = sum(1.0 / rank for rank in ranks if rank is not None) / total
+        results.append(Scores(mode, round(recall(1), 4), round(recall(3), 4), round(recall(5), 4),
+                              round(mrr, 4), len(items)))
+    return results

@@ -1,0 +1,169 @@
+"""Hybrid retrieval: dense search in Chroma and BM25, fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from knowledge.embeddings import Embedder
+from knowledge.lexical import LexicalIndex, tokenize
+from knowledge.query import expand_query
+from knowledge.store import index_version
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 10
+CANDIDATES = 20
+WEIGHTS = {"dense": 1.0, "bm25": 0.3}
+"""Dense ranks weigh more: lexical matches on common words are weaker evidence."""
+LEXICAL_FLOOR = 0.5
+"""BM25 hits scoring below this share of the best hit are noise, not candidates."""
+NEAR_DUPLICATE = 0.8
+RECHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk of guidance, ready to cite."""
+
+    id: str
+    text: str
+    doc_id: str
+    title: str
+    section: str
+    source: str
+    topics: tuple[str, ...]
+    score: float
+    """Fused rank score (higher is better); comparable only within one result list."""
+    similarity: float
+    """Cosine similarity between the question and the passage (0 when not dense-matched)."""
+
+
+@dataclass
+class _Corpus:
+    ids: list[str]
+    texts: list[str]
+    metas: list[dict[str, Any]]
+    lexical: LexicalIndex
+    version: str
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+class HybridRetriever:
+    """Searches the guidance collection. Safe to share between threads."""
+
+    def __init__(self, collection: Any, embedder: Embedder,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.collection = collection
+        self.embedder = embedder
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._corpus: _Corpus | None = None
+        self._checked = 0.0
+
+    def _load(self) -> _Corpus:
+        stored = self.collection.get(include=["documents", "metadatas"])
+        ids = list(stored["ids"])
+        metas = [dict(meta) for meta in stored["metadatas"] or []]
+        texts = list(stored["documents"] or [])
+        searchable = [f"{m.get('title', '')} {m.get('section', '')} {t}" for m, t in
+                      zip(metas, texts, strict=True)]
+        return _Corpus(ids, texts, metas, LexicalIndex(searchable),
+                       index_version(ids, self.embedder.name))
+
+    def corpus(self) -> _Corpus:
+        """The chunks as last loaded; reloaded when another process changed the index."""
+        with self._lock:
+            now = self._clock()
+            if self._corpus is None:
+                self._corpus, self._checked = self._load(), now
+            elif now - self._checked >= RECHECK_SECONDS:
+                ids = self.collection.get(include=[])["ids"]
+                if index_version(ids, self.embedder.name) != self._corpus.version:
+                    self._corpus = self._load()
+                self._checked = now
+            return self._corpus
+
+    @property
+    def version(self) -> str:
+        return self.corpus().version
+
+    def __len__(self) -> int:
+        return len(self.corpus().ids)
+
+    def _dense(self, vector: list[float], topics: Sequence[str] | None, limit: int
+               ) -> list[tuple[str, float]]:
+        where: dict[str, Any] | None = None
+        if topics:
+            clauses = [{"topics": {"$contains": topic}} for topic in topics]
+            where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+        result = self.collection.query(query_embeddings=[vector], n_results=limit, where=where,
+                                       include=["distances"])
+        return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in
+                zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def _lexical(self, corpus: _Corpus, query: str, topics: Sequence[str] | None, limit: int
+                 ) -> list[str]:
+        scores = corpus.lexical.scores(query)
+        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], corpus.ids[i]))
+        hits: list[str] = []
+        floor = LEXICAL_FLOOR * max(scores, default=0.0)
+        for index in ranked:
+            if scores[index] <= 0 or scores[index] < floor or len(hits) >= limit:
+                break
+            if topics and not set(topics) & set(corpus.metas[index].get("topics") or []):
+                continue
+            hits.append(corpus.ids[index])
+        return hits
+
+    def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None,
+               mode: Mode = "hybrid") -> list[Passage]:
+        """The `k` best passages for `query`, best first, without near-duplicates."""
+        corpus = self.corpus()
+        if not corpus.ids or not query.strip():
+            return []
+        limit = min(max(CANDIDATES, 2 * k), len(corpus.ids))
+        expanded = expand_query(query)
+        similarity: dict[str, float] = {}
+        rankings: list[tuple[float, list[str]]] = []
+        if mode in ("hybrid", "dense"):
+            dense = self._dense(self.embedder.embed_query(expanded), topics, limit)
+            similarity = dict(dense)
+            rankings.append((WEIGHTS["dense"], [chunk_id for chunk_id, _ in dense]))
+        if mode in ("hybrid", "bm25"):
+            rankings.append((WEIGHTS["bm25"], self._lexical(corpus, expanded, topics, limit)))
+        fused: dict[str, float] = {}
+        for weight, ranking in rankings:
+            for rank, chunk_id in enumerate(ranking, start=1):
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
+        order = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
+        return self._distinct(corpus, order, fused, similarity, k)
+
+    def _distinct(self, corpus: _Corpus, order: list[str], fused: dict[str, float],
+                  similarity: dict[str, float], k: int) -> list[Passage]:
+        position = {chunk_id: index for index, chunk_id in enumerate(corpus.ids)}
+        chosen: list[Passage] = []
+        chosen_tokens: list[set[str]] = []
+        for chunk_id in order:
+            index = position.get(chunk_id)
+            if index is None:
+                continue
+            tokens = set(tokenize(corpus.texts[index]))
+            if any(_jaccard(tokens, other) >= NEAR_DUPLICATE for other in chosen_tokens):
+                continue
+            meta = corpus.metas[index]
+            chosen.append(Passage(
+                id=chunk_id, text=corpus.texts[index], doc_id=str(meta.get("doc_id", "")),
+                title=str(meta.get("title", "")), section=str(meta.get("section", "")),
+                source=str(meta.get("source", "")), topics=tuple(meta.get("topics") or ()),
+                score=round(fused[chunk_id], 6), similarity=round(similarity.get(chunk_id, 0.0), 4),
+            ))
+            chosen_tokens.append(tokens)
+            if len(chosen) >= k:
+                break
+        return chosen

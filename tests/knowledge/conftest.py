@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeBase
+from knowledge.embeddings import MiniLMEmbedder
+
+
+class CountingEmbedder:
+    """The real model, counting how many texts it was asked to embed."""
+
+    def __init__(self, inner: MiniLMEmbedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.embedded = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture
+def embedder(minilm: MiniLMEmbedder) -> CountingEmbedder:
+    return CountingEmbedder(minilm)
+
+
+@pytest.fixture(scope="session")
+def guide_kb(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[KnowledgeBase]:
+    """The shipped guides, indexed once for the whole session."""
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("index"), embedder=minilm)
+    kb.ingest()
+    yield kb
+
+
+def write_guide(folder: Path, doc_id: str, body: str, topics: str = "[general]") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{doc_id}.md"
+    path.write_text(
+        f"---\nid: {doc_id}\ntitle: {doc_id.replace('-', ' ').title()}\ntopics: {topics}\n"
+        f"updated: 2026-11-28\nsources: [team]\n---\n\n# {doc_id}\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path

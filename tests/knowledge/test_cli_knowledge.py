@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.commands import register_all
+from knowledge import KnowledgeBase
+from knowledge.embeddings import MiniLMEmbedder
+from tests.conftest import ROOT
+from tests.knowledge.conftest import write_guide
+
+register_all(app)
+runner = CliRunner()
+
+
+def test_ask_json_builds_missing_index_and_cites_best_first(tmp_path: Path) -> None:
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path / "fresh")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "how much does an A100 cost per hour?", "--json"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "building it now (first use)" in done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["question"] == "how much does an A100 cost per hour?"
+    assert "[1]" in payload["answer"]
+    first = payload["citations"][0]
+    assert set(first) == {"id", "title", "source", "section", "text", "score"}
+    assert "A100" in " ".join(c["text"] for c in payload["citations"])
+    scores = [c["score"] for c in payload["citations"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_empty_question_is_refused() -> None:
+    result = runner.invoke(app, ["ask", "   "])
+    assert result.exit_code == 2
+    assert "the question is empty" in result.stderr
+
+
+def test_ingest_reports_bad_documents_and_summary(tmp_path: Path) -> None:
+    folder = tmp_path / "ours"
+    write_guide(folder, "rules", "## Rules\n\nNo customer data in prompts.")
+    (folder / "broken.md").write_text("---\nid: x\n---\n\nno title", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "skipped:" in result.stderr and "broken.md: front matter lacks title" in result.stderr
+    assert "15 added, 0 changed, 0 removed" in result.stdout
+
+
+def test_ingest_unknown_folder_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "not a folder" in result.stderr
+
+
+def test_eval_prints_all_three_modes(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:5] == ["mode", "recall@1", "recall@3", "recall@5", "MRR"]
+    assert [line.split()[0] for line in lines[1:4]] == ["dense", "bm25", "hybrid"]
+
+
+def test_eval_bad_set_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = runner.invoke(app, ["eval", "--set", str(bad)])
+    assert result.exit_code == 2 and "not a usable evaluation set" in result.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    chroma = Path(sys.executable).with_name("chroma")
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
+         "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_chroma_server_index_is_built_and_searched(
+    chroma_server: str, tmp_path: Path, minilm: MiniLMEmbedder
+) -> None:
+    kb = KnowledgeBase.open(tmp_path / "unused", chroma_url=chroma_server, embedder=minilm)
+    report = kb.ingest()
+    assert report.added == 14 and report.chunks > 50
+    again = KnowledgeBase.open(tmp_path / "unused", chroma_url=chroma_server, embedder=minilm)
+    assert again.ingest().unchanged == 14
+    hits = again.search("patient data cannot leave our data centre", k=3)
+    assert hits[0].doc_id == "data-residency"
+    assert not (tmp_path / "unused").exists(), "server mode keeps nothing on local disk"
+
+
+def test_chroma_server_unreachable_is_a_clear_error(tmp_path: Path) -> None:
+    from knowledge import IndexUnavailable
+
+    with pytest.raises(IndexUnavailable, match="cannot reach the Chroma server"):
+        KnowledgeBase.open(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
