@@ -55,7 +55,7 @@ class MiniLMEmbedder:
     @property
     def client(self) -> object:
         """The underlying sentence-transformers model (for benchmarks)."""
-        return self._load().client  # type: ignore[attr-defined]
+        return self._load()._client  # type: ignore[attr-defined]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -25,6 +25,10 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
     (r"spiky|bursty|unpredictable|seasonal", "variable unpredictable workload"),
     (r"together|fireworks|groq|replicate|bedrock|vertex", "managed hosting provider"),
     (r"adr|write-?up|decision record", "decision record"),
+    (r"both|mix(?:ed|ing)?|split|rout(?:e|ing)|which (?:ones?|use cases?|workloads?|parts?)",
+     "hybrid: which work goes where"),
+    (r"when does it make sense|when (?:should|would) we|in what situations|good fit|worth it",
+     "when it is the better fit"),
 )
 _COMPILED = tuple((re.compile(rf"\b(?:{pattern})", re.IGNORECASE), words)
                   for pattern, words in _SYNONYMS)

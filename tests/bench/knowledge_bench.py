@@ -1,0 +1,53 @@
+"""Ingest throughput against the bare model, re-ingest of an unchanged corpus, query latency."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from knowledge import GUIDES, KnowledgeBase
+from knowledge.chunking import chunk_document
+from knowledge.documents import discover
+from knowledge.embeddings import MiniLMEmbedder
+from knowledge.evaluate import load_eval_set
+from knowledge.ingest import embedding_text
+from tests.bench.table import Row, ms, percentile, timed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run() -> list[Row]:
+    embedder = MiniLMEmbedder()
+    documents, _ = discover([GUIDES])
+    texts = [embedding_text(chunk) for document in documents for chunk in chunk_document(document)]
+    model = embedder.client
+    model.encode(texts[:8])
+    start = time.perf_counter()
+    model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
+    raw_rate = len(texts) / (time.perf_counter() - start)
+
+    with tempfile.TemporaryDirectory() as folder:
+        kb = KnowledgeBase.open(Path(folder), embedder=embedder)
+        first = kb.ingest()
+        ingest_rate = first.embedded / first.seconds
+        again = kb.ingest()
+        questions = [item.question for item in load_eval_set(ROOT / "tests/knowledge/eval_set.json")]
+        kb.search(questions[0])
+        hybrid = [timed(lambda q=q: kb.search(q, k=5), 1)[0] for q in questions]
+        collection = kb.collection
+        bare = [timed(lambda q=q: collection.query(query_embeddings=[embedder.embed_query(q)],
+                                                   n_results=5), 1)[0] for q in questions]
+    ratio = ingest_rate / raw_rate
+    return [
+        Row("knowledge", f"raw encode of the same {len(texts)} chunks", f"{raw_rate:.0f} chunks/s"),
+        Row("knowledge", "ingest throughput (chunk, embed, store)", f"{ingest_rate:.0f} chunks/s"),
+        Row("knowledge", "ingest / raw encode", f"{ratio:.0%}", ">= 80%"),
+        Row("knowledge", "re-ingest of the unchanged corpus", f"{again.seconds:.3f} s", "< 2 s"),
+        Row("knowledge", "hybrid query p50 / p95 (warm)",
+            f"{ms(percentile(hybrid, 50))} / {ms(percentile(hybrid, 95))}"),
+        Row("knowledge", "bare embed + Chroma query p50 / p95",
+            f"{ms(percentile(bare, 50))} / {ms(percentile(bare, 95))}"),
+        Row("knowledge", "hybrid p95 / bare p95",
+            f"{percentile(hybrid, 95) / percentile(bare, 95):.2f}x", "<= 2x"),
+    ]
