@@ -10,23 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
+from knowledge.documents import TOPICS
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES_DIR = ROOT / "knowledge" / "guides"
 EVAL_SET = Path(__file__).resolve().parent / "eval_set.json"
 
-ALLOWED_TOPICS = frozenset(
-    {
-        "data_residency",
-        "specialization",
-        "volume_cost",
-        "ml_expertise",
-        "latency",
-        "quality",
-        "time_to_market",
-        "hybrid",
-        "general",
-    }
-)
+ALLOWED_TOPICS = frozenset(TOPICS)
 REQUIRED_KEYS = ("id", "title", "topics", "updated", "sources")
 REQUIRED_GUIDES = (
     "decision-framework",
