@@ -1,0 +1,21 @@
+"""Persistence: conversations, decision records and event de-duplication on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from bot.store.engine import create_store_engine, database_url
+from bot.store.errors import StaleState, StoreError, StoreUnavailable
+from bot.store.models import Conversation, DecisionRecord
+from bot.store.repository import Clock, Store, utc_now
+
+__all__ = [
+    "Clock",
+    "Conversation",
+    "DecisionRecord",
+    "StaleState",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "create_store_engine",
+    "database_url",
+    "utc_now",
+]

@@ -1,0 +1,122 @@
+"""Table definitions (SQLAlchemy 2.x typed ORM) and the domain types the store hands out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON, DateTime, Dialect, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always reads back an aware UTC datetime (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        # A naive timestamp is taken to be UTC already, never local time.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ConversationRow(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_owner_user", "owner_user"),
+        Index("ix_conversations_updated_at", "updated_at"),
+    )
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner_user: Mapped[str | None] = mapped_column(String(64))
+    team: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    def to_conversation(self) -> Conversation:
+        return Conversation(
+            key=self.key, state=self.state, version=self.version, owner_user=self.owner_user,
+            team=self.team, channel=self.channel, updated_at=self.updated_at,
+        )
+
+
+class DecisionRow(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    team: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str | None] = mapped_column(String(64))
+    thread_ts: Mapped[str | None] = mapped_column(String(64))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    recommendation: Mapped[str] = mapped_column(String(32), nullable=False)
+    policy_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    index_version: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    def to_record(self) -> DecisionRecord:
+        return DecisionRecord.model_validate(self, from_attributes=True)
+
+
+class ProcessedEventRow(Base):
+    __tablename__ = "processed_events"
+    __table_args__ = (Index("ix_processed_events_created_at", "created_at"),)
+
+    event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A stored conversation; `version` is what the next `save` must name as expected."""
+
+    key: str
+    state: dict[str, Any]
+    version: int
+    owner_user: str | None
+    team: str | None
+    channel: str | None
+    updated_at: datetime
+
+
+class DecisionRecord(BaseModel):
+    """A pinned decision: facts, result and the versions that produced it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = None
+    conversation_key: str | None = None
+    user_id: str
+    team: str
+    channel: str | None = None
+    thread_ts: str | None = None
+    permalink: str | None = None
+    title: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    result: dict[str, Any] = Field(default_factory=dict)
+    recommendation: str
+    policy_version: str
+    index_version: str
+    created_at: datetime | None = None
+    """Set from the store's clock when left empty."""

@@ -1,0 +1,194 @@
+"""The Store: short transactions over conversations, decisions and processed events."""
+
+from __future__ import annotations
+
+import copy
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Delete, delete, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.settings import Settings
+from bot.store.engine import create_store_engine, database_url, normalize_url, safe_name
+from bot.store.errors import StaleState
+from bot.store.migrations import upgrade_to_head
+from bot.store.models import (
+    Conversation,
+    ConversationRow,
+    DecisionRecord,
+    DecisionRow,
+    ProcessedEventRow,
+)
+from bot.store.sql import insert_new, rowcount, unavailable_as
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Persistence for the bot, on SQLite or PostgreSQL; safe to share one database between processes."""
+
+    def __init__(self, url: str, clock: Clock = utc_now) -> None:
+        url = normalize_url(url)
+        self.name = safe_name(url)
+        """The database, password masked: fit for messages and logs."""
+        self._engine = create_store_engine(url)
+        self._password = self._engine.url.password
+        self._clock = clock
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> Store:
+        """`DATABASE_URL` when set, else the SQLite file in the data directory."""
+        return cls(database_url(settings), clock=clock)
+
+    def __repr__(self) -> str:
+        return f"Store({self.name!r})"
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the newest revision; safe to call on every start."""
+        with self._unavailable():
+            upgrade_to_head(self._engine)
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # Conversations
+
+    def load(self, key: str) -> Conversation | None:
+        with self._session() as session:
+            row = session.get(ConversationRow, key)
+            return None if row is None else row.to_conversation()
+
+    def save(
+        self, key: str, state: dict[str, Any], expected_version: int | None,
+        owner_user: str | None = None, team: str | None = None, channel: str | None = None,
+    ) -> int:
+        """Write `state` and return the new version.
+
+        `expected_version=None` creates the conversation; otherwise the stored version must still
+        be `expected_version`. Either way a conflict raises `StaleState` and writes nothing.
+        Owner fields left as None keep their stored values.
+        """
+        now = self._clock()
+        with self._session() as session:
+            if expected_version is None:
+                new = dict(key=key, state=state, version=1, owner_user=owner_user, team=team,
+                           channel=channel, created_at=now, updated_at=now)
+                if not insert_new(session, ConversationRow, "key", new):
+                    raise StaleState(f"conversation {key!r} already exists")
+                return 1
+            owner = {"owner_user": owner_user, "team": team, "channel": channel}
+            values: dict[str, Any] = {name: value for name, value in owner.items() if value is not None}
+            values.update(state=state, version=expected_version + 1, updated_at=now)
+            changes = update(ConversationRow).values(values).where(
+                ConversationRow.key == key, ConversationRow.version == expected_version
+            )
+            if rowcount(session, changes) == 0:
+                raise StaleState(f"conversation {key!r} is no longer at version {expected_version}")
+            return expected_version + 1
+
+    def update(
+        self, key: str, fn: Callable[[dict[str, Any] | None], dict[str, Any]], retries: int = 5, *,
+        owner_user: str | None = None, team: str | None = None, channel: str | None = None,
+    ) -> dict[str, Any]:
+        """Apply `fn` to the current state (None if new) and save it; never loses a concurrent update.
+
+        On a conflict `fn` runs again on the fresh state, up to `retries` more times, then
+        `StaleState` is raised. `fn` may run more than once, so it must not have side effects.
+        """
+        for attempt in range(retries + 1):
+            current = self.load(key)
+            state = fn(copy.deepcopy(current.state) if current else None)
+            try:
+                self.save(key, state, current.version if current else None, owner_user, team, channel)
+            except StaleState:
+                if attempt == retries:
+                    raise
+                # Growing, jittered waits keep contending writers from colliding in lock step.
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+            else:
+                return state
+        raise AssertionError("unreachable")
+
+    def delete_conversations(self, owner_user: str) -> int:
+        """Forget every conversation the user owns; returns how many went."""
+        return self._delete(delete(ConversationRow).where(ConversationRow.owner_user == owner_user))
+
+    def prune_conversations(self, older_than: timedelta) -> int:
+        """Delete conversations idle for longer than `older_than`; decisions are kept."""
+        cutoff = self._clock() - older_than
+        return self._delete(delete(ConversationRow).where(ConversationRow.updated_at < cutoff))
+
+    # Events
+
+    def claim_event(self, event_key: str) -> bool:
+        """True for the first caller, in any process, to claim `event_key`; False after that."""
+        new = {"event_key": event_key, "created_at": self._clock()}
+        with self._session() as session:
+            return insert_new(session, ProcessedEventRow, "event_key", new)
+
+    def prune_events(self, older_than: timedelta) -> int:
+        """Forget claims older than `older_than` (Slack retries arrive within minutes)."""
+        cutoff = self._clock() - older_than
+        return self._delete(delete(ProcessedEventRow).where(ProcessedEventRow.created_at < cutoff))
+
+    # Decisions
+
+    def add_decision(self, record: DecisionRecord) -> int:
+        """Store the record (its id is ignored) and return the new id."""
+        row = DecisionRow(**record.model_dump(exclude={"id", "created_at"}))
+        row.created_at = record.created_at or self._clock()
+        with self._session() as session:
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def list_decisions(self, user_id: str, team: str | None = None, limit: int = 10) -> list[DecisionRecord]:
+        """The user's decisions, newest first."""
+        query = select(DecisionRow).where(DecisionRow.user_id == user_id)
+        if team is not None:
+            query = query.where(DecisionRow.team == team)
+        query = query.order_by(DecisionRow.created_at.desc(), DecisionRow.id.desc()).limit(limit)
+        with self._session() as session:
+            return [row.to_record() for row in session.scalars(query)]
+
+    def get_decision(self, decision_id: int) -> DecisionRecord | None:
+        with self._session() as session:
+            row = session.get(DecisionRow, decision_id)
+            return None if row is None else row.to_record()
+
+    def delete_decisions(self, user_id: str) -> int:
+        return self._delete(delete(DecisionRow).where(DecisionRow.user_id == user_id))
+
+    # Plumbing
+
+    def _delete(self, statement: Delete) -> int:
+        with self._session() as session:
+            return rowcount(session, statement)
+
+    def _unavailable(self) -> AbstractContextManager[None]:
+        return unavailable_as(self.name, self._password)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self._unavailable(), Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield session
+

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+from bot.store import StaleState, Store, database_url
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_migrate_twice_is_idempotent(store: Store) -> None:
+    store.migrate()
+    assert store.ping()
+    assert store.load("cli:default") is None
+
+
+def test_save_load_round_trip(store: Store) -> None:
+    state: dict[str, Any] = {"facts": {"monthly_tokens": 20_000_000, "latency": None}, "turns": ["hi"]}
+    version = store.save("slack:T1:C1:1.0", state, None, owner_user="U1", team="T1", channel="C1")
+
+    loaded = store.load("slack:T1:C1:1.0")
+
+    assert version == 1
+    assert loaded is not None
+    assert (loaded.state, loaded.version) == (state, 1)
+    assert (loaded.owner_user, loaded.team, loaded.channel) == ("U1", "T1", "C1")
+    assert loaded.updated_at.tzinfo is not None
+
+
+def test_save_with_stale_version_raises(store: Store) -> None:
+    store.save("k", {"n": 0}, None)
+    assert store.save("k", {"n": 1}, 1) == 2
+
+    with pytest.raises(StaleState):
+        store.save("k", {"n": 99}, 1)
+    with pytest.raises(StaleState):
+        store.save("k", {"n": 99}, None)
+    loaded = store.load("k")
+    assert loaded is not None
+    assert (loaded.state, loaded.version) == ({"n": 1}, 2)
+
+
+def test_save_keeps_owner_fields_left_unset(store: Store) -> None:
+    store.save("k", {}, None, owner_user="U1", team="T1")
+    store.save("k", {"a": 1}, 1)
+    loaded = store.load("k")
+    assert loaded is not None
+    assert (loaded.owner_user, loaded.team) == ("U1", "T1")
+
+
+def test_update_from_two_threads_loses_nothing(store_url: str, store: Store) -> None:
+    def increment(state: dict[str, Any] | None) -> dict[str, Any]:
+        return {"count": (state or {"count": 0})["count"] + 1}
+
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        own = Store(store_url)
+        try:
+            for _ in range(20):
+                own.update("shared", increment)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    loaded = store.load("shared")
+    assert loaded is not None
+    assert loaded.state == {"count": 40}
+    assert loaded.version == 40
+
+
+def test_update_creates_then_changes(store: Store) -> None:
+    assert store.update("k", lambda state: {"seen": state is not None}, owner_user="U1") == {"seen": False}
+    assert store.update("k", lambda state: {"seen": state is not None}) == {"seen": True}
+    loaded = store.load("k")
+    assert loaded is not None
+    assert loaded.owner_user == "U1"
+
+
+def test_delete_conversations_only_removes_the_owners(store: Store) -> None:
+    store.save("a", {}, None, owner_user="U1")
+    store.save("b", {}, None, owner_user="U1")
+    store.save("c", {}, None, owner_user="U2")
+
+    assert store.delete_conversations("U1") == 2
+    assert store.load("a") is None
+    assert store.load("c") is not None
+
+
+def test_prune_removes_idle_conversations(store_url: str, store: Store) -> None:
+    clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
+    timed = Store(store_url, clock=clock)
+    timed.save("old", {}, None)
+    clock.now += timedelta(days=40)
+    timed.save("fresh", {}, None)
+
+    assert timed.prune_conversations(timedelta(days=30)) == 1
+    assert timed.load("old") is None
+    assert timed.load("fresh") is not None
+    timed.close()
+
+
+def test_restart_sees_saved_conversation(tmp_path: Path) -> None:
+    settings = Settings()
+    first = Store.from_settings(settings)
+    first.migrate()
+    first.save("cli:default", {"facts": {"ml_expertise": "some"}}, None)
+    first.close()
+
+    second = Store.from_settings(settings)
+    second.migrate()
+    loaded = second.load("cli:default")
+    second.close()
+
+    assert settings.sqlite_path.is_file()
+    assert loaded is not None
+    assert loaded.state == {"facts": {"ml_expertise": "some"}}
+
+
+def test_database_url_prefers_database_url_and_routes_to_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert database_url(Settings()).startswith("sqlite:///")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:s3cret@db.internal:5432/advisor")
+    url = database_url(Settings())
+    assert url == "postgresql+psycopg://u:s3cret@db.internal:5432/advisor"
+    assert "s3cret" not in repr(Store(url))
