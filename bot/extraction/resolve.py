@@ -1,0 +1,64 @@
+"""From many findings to one value per fact, or a conflict when the message disagrees with itself."""
+
+from __future__ import annotations
+
+from bot.extraction import team
+from bot.extraction.model import Extraction, Finding
+
+VOLUME_TOLERANCE = 0.15
+"""Volumes within 15% of each other are one statement ("3M a day, so ~100M a month")."""
+
+
+def _strongest(findings: list[Finding]) -> list[Finding]:
+    top = max(finding.strength for finding in findings)
+    return [finding for finding in findings if finding.strength == top]
+
+
+def _same_volume(a: int, b: int) -> bool:
+    return abs(a - b) <= VOLUME_TOLERANCE * max(a, b, 1)
+
+
+def _volume_groups(findings: list[Finding]) -> list[list[Finding]]:
+    groups: list[list[Finding]] = []
+    for finding in findings:
+        value = int(finding.value)
+        home = next((g for g in groups if _same_volume(int(g[0].value), value)), None)
+        if home is None:
+            groups.append([finding])
+        else:
+            home.append(finding)
+    return groups
+
+
+def _choose(fact: str, findings: list[Finding]) -> Finding | list[str]:
+    """The finding that settles `fact`, or the distinct values in conflict."""
+    best = _strongest(findings)
+    if fact == "monthly_tokens":
+        groups = _volume_groups(best)
+        if len(groups) > 1:
+            return [str(group[0].value) for group in groups]
+        # A figure stated per month needs no conversion, so it beats one derived from a rate.
+        return next((f for f in groups[0] if f.derivation is None), groups[0][0])
+    if fact == team.FACT:
+        value = team.strongest([str(f.value) for f in best])
+        return next(f for f in best if f.value == value)
+    values = list(dict.fromkeys(str(f.value) for f in best))
+    return best[0] if len(values) == 1 else values
+
+
+def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Extraction:
+    """Settle every fact the findings mention, citing the words that settled it."""
+    by_fact: dict[str, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: f.start):
+        by_fact.setdefault(finding.fact, []).append(finding)
+    result = Extraction(rejected=dict(rejected))
+    for fact, candidates in by_fact.items():
+        chosen = _choose(fact, candidates)
+        if isinstance(chosen, list):
+            result.conflicts[fact] = chosen
+            continue
+        result.facts[fact] = chosen.value
+        result.evidence[fact] = text[chosen.start : chosen.end].strip()
+        if chosen.derivation:
+            result.derivations[fact] = chosen.derivation
+    return result
