@@ -3,8 +3,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from knowledge import KnowledgeBase
+    from knowledge.embeddings import MiniLMEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +37,23 @@ def clean_environment(
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.chdir(tmp_path)
     yield
+
+
+@pytest.fixture(scope="session")
+def minilm() -> MiniLMEmbedder:
+    from knowledge.embeddings import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+@pytest.fixture(scope="session")
+def guide_kb(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> KnowledgeBase:
+    """The shipped guides, indexed once for the whole session."""
+    from knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.open(tmp_path_factory.mktemp("index"), embedder=minilm)
+    kb.ingest()
+    return kb
 
 
 def pytest_report_header() -> list[str]:

@@ -7,6 +7,8 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Attach every optional command group to the app."""
-    from bot.commands import knowledge
+    from bot.commands import chat, extract, knowledge
 
     knowledge.register(app)
+    extract.register(app)
+    chat.register(app)

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder
 
 
@@ -25,22 +23,9 @@ class CountingEmbedder:
         return self.inner.embed_query(text)
 
 
-@pytest.fixture(scope="session")
-def minilm() -> MiniLMEmbedder:
-    return MiniLMEmbedder()
-
-
 @pytest.fixture
 def embedder(minilm: MiniLMEmbedder) -> CountingEmbedder:
     return CountingEmbedder(minilm)
-
-
-@pytest.fixture(scope="session")
-def guide_kb(tmp_path_factory: pytest.TempPathFactory, minilm: MiniLMEmbedder) -> Iterator[KnowledgeBase]:
-    """The shipped guides, indexed once for the whole session."""
-    kb = KnowledgeBase.open(tmp_path_factory.mktemp("index"), embedder=minilm)
-    kb.ingest()
-    yield kb
 
 
 def write_guide(folder: Path, doc_id: str, body: str, topics: str = "[general]") -> Path:

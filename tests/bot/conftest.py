@@ -1,4 +1,4 @@
-"""Every store test runs on SQLite and on PostgreSQL (a fresh schema per test)."""
+"""Fixtures shared by the bot tests: every store test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,0 +1,106 @@
+"""`llm-advisor chat`: the conversation in a terminal, interactive or replayed from a script."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _services(settings: Settings) -> Services:
+    from bot.services import build_services
+    from bot.store import StoreUnavailable
+    from scoring import PolicyError
+
+    typer.echo("Loading the guidance index and the embedding model...", err=True)
+    try:
+        services = build_services(settings)
+    except (PolicyError, StoreUnavailable) as exc:
+        raise _fail(str(exc)) from None
+    if services.knowledge is None:
+        typer.echo(f"warning: {services.knowledge_problem}; answers come without sources.", err=True)
+    return services
+
+
+def _say(services: Services, key: str, line: str) -> None:
+    from bot.render.conversation_text import render_reply
+
+    for reply in services.conversations.handle(key, line, owner_user=getpass.getuser()):
+        typer.echo(render_reply(reply))
+        typer.echo("")
+
+
+def _interactive(services: Services, key: str, history: Path) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    history.parent.mkdir(parents=True, exist_ok=True)
+    session: PromptSession[str] = PromptSession(history=FileHistory(str(history)))
+    typer.echo("llm-advisor: describe an LLM workload; `help` lists commands, Ctrl-D quits.\n")
+    while True:
+        try:
+            line = session.prompt("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if line.strip().lower() in ("quit", "exit"):
+            return
+        _say(services, key, line)
+
+
+def chat(
+    ctx: typer.Context,
+    script: Annotated[Path | None, typer.Option(
+        "--script", help="Replay these lines (one message per line) and print the dialogue.")] = None,
+    session: Annotated[str, typer.Option(help="Conversation name; the same name resumes it.")] = "default",
+    new: Annotated[bool, typer.Option("--new", help="Forget this session's facts first.")] = False,
+) -> None:
+    """Talk to the advisor in the terminal. Conversations persist and resume by session name."""
+    settings: Settings = ctx.obj
+    lines: list[str] = []
+    if script is not None:
+        try:
+            text = sys.stdin.read() if str(script) == "-" else script.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _fail(f"{script}: cannot read ({exc})") from None
+        lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    services = _services(settings)
+    key = f"cli:{session}"
+    if new or script is not None:
+        services.store.save(key, {}, _version(services, key))
+    if script is not None:
+        for line in lines:
+            typer.echo(f"you> {line}")
+            _say(services, key, line)
+        return
+    stored = services.conversations.load(key)
+    if stored.current.facts or stored.earlier:
+        typer.echo(f"Continuing session '{session}' ({len(stored.current.facts)} facts known; "
+                   "`restart` starts over).", err=True)
+    if not sys.stdin.isatty():
+        for line in sys.stdin:
+            _say(services, key, line.rstrip("\n"))
+        return
+    _interactive(services, key, settings.data_dir / "chat_history")
+
+
+def _version(services: Services, key: str) -> int | None:
+    stored = services.store.load(key)
+    return stored.version if stored else None
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(chat)
