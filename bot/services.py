@@ -56,7 +56,13 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
     if knowledge is None and with_knowledge:
         knowledge, problem = open_knowledge(settings, progress)
     kb = knowledge
-    engine = Engine(policy, kb, index_version=(lambda: kb.version) if kb is not None else None)
+    extractor = None
+    if settings.llm_model:
+        from bot.llm_fallback import load_fallback
+
+        extractor = load_fallback(settings.llm_model)
+    engine = Engine(policy, kb, index_version=(lambda: kb.version) if kb is not None else None,
+                    **({"extractor": extractor} if extractor is not None else {}))
     return Services(settings=settings, policy=policy, store=store, knowledge=kb,
                     knowledge_problem=problem, engine=engine,
                     conversations=ConversationService(engine, store))

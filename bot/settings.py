@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     """An organisation's own policy TOML; the shipped default when unset."""
     extra_guides: str = Field(default="", validation_alias="ADVISOR_GUIDES")
     """Extra folders of the organisation's own guidance, separated by the OS path separator."""
+    llm_model: str | None = Field(default=None, validation_alias="ADVISOR_LLM_MODEL")
+    """Optional LangChain chat model ("provider:model") used only when the rules read nothing."""
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, validation_alias="CHROMA_URL")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

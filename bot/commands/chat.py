@@ -35,12 +35,22 @@ def _services(settings: Settings) -> Services:
     return services
 
 
-def _say(services: Services, key: str, line: str) -> None:
+STYLES = {"question": "cyan", "advice": "bold", "notice": "yellow", "noted": "green"}
+
+
+def _say(services: Services, key: str, line: str, styled: bool = False) -> None:
     from bot.render.conversation_text import render_reply
 
     for reply in services.conversations.handle(key, line, owner_user=getpass.getuser()):
-        typer.echo(render_reply(reply))
-        typer.echo("")
+        text = render_reply(reply)
+        if styled:
+            from rich.console import Console
+            from rich.text import Text
+
+            Console().print(Text(text, style=STYLES.get(reply.kind, "")), "")
+        else:
+            typer.echo(text)
+            typer.echo("")
 
 
 def _interactive(services: Services, key: str, history: Path) -> None:
@@ -58,7 +68,7 @@ def _interactive(services: Services, key: str, history: Path) -> None:
             return
         if line.strip().lower() in ("quit", "exit"):
             return
-        _say(services, key, line)
+        _say(services, key, line, styled=True)
 
 
 def chat(

@@ -49,7 +49,7 @@ def _describe(fact: str, note: FactNote) -> str:
 class Engine:
     """Gathers facts, asks what matters, answers side questions and gives cited advice."""
 
-    def __init__(self, policy: Policy, guidance: Guidance | None = None,
+    def __init__(self, policy: Policy, guidance: Guidance | None = None, *,
                  extractor: Callable[[str], Extraction] = extract,
                  index_version: Callable[[], str] | None = None) -> None:
         self.policy = policy

@@ -34,6 +34,15 @@ def cost_summary(advice: Advice) -> str:
     return "Cost: " + "; ".join(parts) + _mark(advice.cost_citation)
 
 
+def assumptions_line(advice: Advice) -> str:
+    """The cost model's inputs, each with where it came from when the team stated it."""
+    parts = []
+    for assumption in advice.result.cost.assumptions:
+        mark = " (yours)" if assumption.source == "stated by the team" else ""
+        parts.append(f"{assumption.name.replace('_', ' ')} {assumption.value}{mark}")
+    return "Assumptions: " + "; ".join(parts)
+
+
 def render_advice(advice: Advice) -> str:
     lines = []
     if advice.what_if:
@@ -48,6 +57,7 @@ def render_advice(advice: Advice) -> str:
         lines.extend(f"  {f.contribution:+.2f} {f.label}: {f.value}. {f.rationale}{_mark(f.citation)}"
                      for f in advice.factors)
     lines.append(cost_summary(advice))
+    lines.append(f"  {assumptions_line(advice)}")
     if advice.flip_points:
         lines.append("What would change it:")
         lines.extend(f"  - {flip}" for flip in advice.flip_points)

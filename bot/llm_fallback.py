@@ -1,0 +1,92 @@
+"""An optional language-model fallback for messages the extraction rules cannot read.
+
+Off by default: llm-advisor needs no LLM. When `ADVISOR_LLM_MODEL` names a LangChain chat model
+("provider:model", as `init_chat_model` takes it), messages that yield no facts under the rules
+are sent to it, and its JSON answer is validated by the same pydantic model as everything else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.conversation.commands import looks_like_question
+from bot.extraction import Extraction, extract
+from scoring import WorkloadFacts
+from scoring.facts import DataResidency, Latency, MLExpertise, QualityBar, Specialization, TimeToMarket
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
+EVIDENCE = "(read by the language model)"
+MIN_CHARS = 12
+
+INSTRUCTIONS = (
+    "You read one chat message about an LLM workload and report only the facts it states. "
+    "Leave a field null unless the message clearly states it; never guess. monthly_tokens is "
+    "input plus output tokens per month as an integer (convert per day x30, per week x52/12). "
+    "Numbers that are not token volumes (people, milliseconds, GPUs, prices) are not volumes.\n"
+    "{format_instructions}\n\nMessage: {message}"
+)
+
+
+class StatedFacts(BaseModel):
+    """The facts a message states; every field optional."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    data_residency: DataResidency | None = None
+    specialization: Specialization | None = None
+    monthly_tokens: int | None = None
+    ml_expertise: MLExpertise | None = None
+    latency: Latency | None = None
+    quality_bar: QualityBar | None = None
+    time_to_market: TimeToMarket | None = None
+
+
+class LLMFallbackExtractor:
+    """Rules first; the model only for plain statements the rules found nothing in."""
+
+    def __init__(self, model: BaseChatModel, rules: Callable[[str], Extraction] = extract) -> None:
+        from langchain_core.output_parsers import PydanticOutputParser
+        from langchain_core.prompts import PromptTemplate
+
+        parser: PydanticOutputParser[StatedFacts] = PydanticOutputParser(pydantic_object=StatedFacts)
+        prompt = PromptTemplate.from_template(INSTRUCTIONS).partial(
+            format_instructions=parser.get_format_instructions())
+        self.chain: Any = prompt | model | parser
+        self.rules = rules
+
+    def __call__(self, text: str) -> Extraction:
+        result = self.rules(text)
+        if result.facts or result.conflicts or result.rejected:
+            return result
+        if len(text.strip()) < MIN_CHARS or looks_like_question(text):
+            return result
+        try:
+            stated: StatedFacts = self.chain.invoke({"message": text})
+            facts = stated.model_dump(mode="json", exclude_none=True)
+            WorkloadFacts.model_validate(facts)
+        except ValidationError as exc:
+            log.info("language model answer rejected: %s", exc.errors()[0]["msg"])
+            return result
+        except Exception as exc:  # the fallback must never break a conversation
+            log.warning("language model fallback failed: %s", type(exc).__name__)
+            return result
+        return Extraction(facts=facts, evidence=dict.fromkeys(facts, EVIDENCE))
+
+
+def load_fallback(model_name: str) -> LLMFallbackExtractor | None:
+    """The fallback for `model_name`, or None (logged) if its provider package is missing."""
+    from langchain.chat_models import init_chat_model
+
+    try:
+        return LLMFallbackExtractor(init_chat_model(model_name, temperature=0))
+    except Exception as exc:
+        log.warning("ADVISOR_LLM_MODEL=%s unavailable (%s); using the rules alone",
+                    model_name, exc)
+        return None
