@@ -1,16 +1,18 @@
-"""Persistence: conversations, decision records and event de-duplication on SQLite or PostgreSQL."""
+"""Persistence: conversations, decision records, event de-duplication and the per-conversation inbox,
+on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
 from bot.store.engine import create_store_engine, database_url
 from bot.store.errors import StaleState, StoreError, StoreUnavailable
-from bot.store.models import Conversation, DecisionRecord
+from bot.store.models import Conversation, DecisionRecord, InboxItem
 from bot.store.repository import Clock, Store, utc_now
 
 __all__ = [
     "Clock",
     "Conversation",
     "DecisionRecord",
+    "InboxItem",
     "StaleState",
     "Store",
     "StoreError",

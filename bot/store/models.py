@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, DateTime, Dialect, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Dialect, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -85,6 +85,61 @@ class ProcessedEventRow(Base):
 
     event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class InboxRow(Base):
+    """One Slack message waiting for (or done with) processing, in its conversation's queue."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("conversation_key", "message_ts", name="uq_inbox_conversation_ts"),
+        Index("ix_inbox_conversation_sort", "conversation_key", "sort_key"),
+        Index("ix_inbox_processed_at", "processed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    message_ts: Mapped[str] = mapped_column(String(32), nullable=False)
+    sort_key: Mapped[str] = mapped_column(String(32), nullable=False)
+    """`message_ts` padded to a fixed width, so that ORDER BY gives ts order."""
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+    def to_item(self) -> InboxItem:
+        return InboxItem(
+            id=self.id, conversation_key=self.conversation_key, message_ts=self.message_ts,
+            payload=self.payload, created_at=self.created_at, processed_at=self.processed_at,
+            result=self.result,
+        )
+
+
+class ConversationLeaseRow(Base):
+    """Who may process a conversation's inbox right now, and until when."""
+
+    __tablename__ = "conversation_leases"
+
+    conversation_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(255), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A queued message; `processed_at` is None while it is pending."""
+
+    id: int
+    conversation_key: str
+    message_ts: str
+    payload: dict[str, Any]
+    created_at: datetime
+    processed_at: datetime | None
+    result: dict[str, Any] | None
+
+    @property
+    def processed(self) -> bool:
+        return self.processed_at is not None
 
 
 @dataclass(frozen=True)

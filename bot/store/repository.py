@@ -1,4 +1,4 @@
-"""The Store: short transactions over conversations, decisions and processed events."""
+"""The Store: short transactions over conversations, decisions, processed events and the inbox."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.settings import Settings
 from bot.store.engine import create_store_engine, database_url, normalize_url, safe_name
 from bot.store.errors import StaleState
+from bot.store.inbox import InboxMixin
 from bot.store.migrations import upgrade_to_head
 from bot.store.models import (
     Conversation,
@@ -34,7 +35,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store:
+class Store(InboxMixin):
     """Persistence for the bot, on SQLite or PostgreSQL; safe to share one database between processes."""
 
     def __init__(self, url: str, clock: Clock = utc_now) -> None:

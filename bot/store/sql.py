@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,17 +21,20 @@ def rowcount(session: Session, statement: Any) -> int:
     return result.rowcount
 
 
-def insert_new(session: Session, entity: type[Any], key: str, values: dict[str, Any]) -> bool:
+def insert_new(session: Session, entity: type[Any], key: str | Sequence[str], values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING: True when the row is new.
 
-    The database decides, so exactly one of several processes racing on the same key wins.
+    `key` names the primary key or the columns of a unique constraint. The database decides,
+    so exactly one of several processes racing on the same key wins.
     """
+    columns = [key] if isinstance(key, str) else list(key)
     if session.get_bind().dialect.name == "postgresql":
         statement: Any = postgresql.insert(entity).values(values)
     else:
         statement = sqlite.insert(entity).values(values)
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT the ORM executes with RETURNING.
-    statement = statement.on_conflict_do_nothing(index_elements=[key]).returning(getattr(entity, key))
+    statement = statement.on_conflict_do_nothing(index_elements=columns)
+    statement = statement.returning(getattr(entity, columns[0]))
     return session.execute(statement).first() is not None
 
 

@@ -1,0 +1,194 @@
+"""The per-conversation inbox: Slack messages queued in the database and processed one at a time.
+
+Slack may hand a thread's messages to any replica, concurrently or more than once. Each message
+is queued once (`enqueue`), and whoever holds the conversation's lease processes its pending
+messages in ts order (`drain`). Queue and lease live in the database, so this holds across
+threads, processes and replicas. Lease expiry is judged by the caller's clock: replicas are
+assumed to agree on the time to well within a lease's ttl.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Delete, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow
+from bot.store.sql import insert_new, rowcount
+
+Handler = Callable[[InboxItem], dict[str, Any] | None]
+
+_TS = re.compile(r"(\d{1,16})(?:\.(\d{1,9}))?")
+
+
+def ts_sort_key(message_ts: str) -> str:
+    """`message_ts` at a fixed width ("9.5" -> "0000000000000009.500000000"): string order is ts order."""
+    match = _TS.fullmatch(message_ts)
+    if match is None:
+        raise ValueError(f"not a Slack message ts: {message_ts!r}")
+    return f"{int(match.group(1)):016d}.{(match.group(2) or '').ljust(9, '0')}"
+
+
+class InboxMixin:
+    """Inbox and lease operations of `Store`, which supplies the clock and sessions."""
+
+    _clock: Callable[[], datetime]
+
+    def _session(self) -> AbstractContextManager[Session]:
+        raise NotImplementedError
+
+    def _delete(self, statement: Delete) -> int:
+        raise NotImplementedError
+
+    # Queue
+
+    def enqueue(self, key: str, message_ts: str, payload: dict[str, Any]) -> bool:
+        """Queue a message of conversation `key`; False when `(key, message_ts)` is already queued."""
+        new = dict(conversation_key=key, message_ts=message_ts, sort_key=ts_sort_key(message_ts),
+                   payload=payload, created_at=self._clock())
+        with self._session() as session:
+            return insert_new(session, InboxRow, ("conversation_key", "message_ts"), new)
+
+    def next_pending(self, key: str) -> InboxItem | None:
+        """The unprocessed message of `key` with the lowest ts."""
+        query = (
+            select(InboxRow)
+            .where(InboxRow.conversation_key == key, InboxRow.processed_at.is_(None))
+            .order_by(InboxRow.sort_key, InboxRow.id)
+            .limit(1)
+        )
+        with self._session() as session:
+            row = session.scalars(query).first()
+            return None if row is None else row.to_item()
+
+    def get_item(self, key: str, message_ts: str) -> InboxItem | None:
+        query = select(InboxRow).where(InboxRow.conversation_key == key, InboxRow.message_ts == message_ts)
+        with self._session() as session:
+            row = session.scalars(query).first()
+            return None if row is None else row.to_item()
+
+    def mark_processed(self, item_id: int, result: dict[str, Any] | None = None) -> None:
+        """Record the item as done with `result`; an item already done keeps its first result."""
+        changes = (
+            update(InboxRow)
+            .where(InboxRow.id == item_id, InboxRow.processed_at.is_(None))
+            .values(processed_at=self._clock(), result=result)
+        )
+        with self._session() as session:
+            rowcount(session, changes)
+
+    def prune_inbox(self, older_than: timedelta) -> int:
+        """Delete items processed longer than `older_than` ago and return how many went.
+
+        Pending items are kept. A pruned message that Slack redelivers would be queued again, so
+        keep `older_than` well above Slack's retry window (minutes). Leases that expired before
+        the cutoff (left by crashed holders) are forgotten too.
+        """
+        cutoff = self._clock() - older_than
+        self._delete(delete(ConversationLeaseRow).where(ConversationLeaseRow.expires_at < cutoff))
+        return self._delete(delete(InboxRow).where(InboxRow.processed_at < cutoff))
+
+    # Leases
+
+    def acquire_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
+        """Take the lease on `key` for `ttl` if it is free, expired or already `holder`'s."""
+        now = self._clock()
+        new = dict(conversation_key=key, holder=holder, expires_at=now + ttl)
+        take = (
+            update(ConversationLeaseRow)
+            .where(
+                ConversationLeaseRow.conversation_key == key,
+                or_(ConversationLeaseRow.holder == holder, ConversationLeaseRow.expires_at < now),
+            )
+            .values(holder=holder, expires_at=now + ttl)
+        )
+        with self._session() as session:
+            # The UPDATE re-checks its WHERE on the row it locks, so of racing callers one wins.
+            return insert_new(session, ConversationLeaseRow, "conversation_key", new) or (
+                rowcount(session, take) == 1
+            )
+
+    def renew_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
+        """Extend `holder`'s lease to now + `ttl`; False if it is no longer theirs."""
+        extend = (
+            update(ConversationLeaseRow)
+            .where(ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder)
+            .values(expires_at=self._clock() + ttl)
+        )
+        with self._session() as session:
+            return rowcount(session, extend) == 1
+
+    def release_lease(self, key: str, holder: str) -> None:
+        """Give the lease up; a no-op unless `holder` holds it."""
+        self._delete(
+            delete(ConversationLeaseRow).where(
+                ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder
+            )
+        )
+
+    # Processing
+
+    def drain(
+        self, key: str, holder: str, handle: Handler, *, ttl: timedelta = timedelta(seconds=60),
+        wait: timedelta = timedelta(seconds=30), poll: float = 0.05, until_ts: str | None = None,
+    ) -> int:
+        """Process the pending messages of `key` in ts order, one at a time across all replicas.
+
+        Under the lease, each pending item is passed to `handle` and then marked processed with
+        its return value; after releasing, items that arrived meanwhile are picked up too. While
+        someone else holds the lease this polls every `poll` seconds until the lease is ours, or
+        the item `until_ts` has been processed by someone else, or `wait` has passed (the holder
+        then processes what we queued). Returns how many items this call processed.
+
+        If `handle` raises, its item stays pending, the lease is released and the exception
+        propagates: the next `drain` of `key` retries that item before any later one (to give up
+        on it, `mark_processed` it with an error result). An item is processed exactly once as
+        long as `handle` finishes within `ttl` and nobody crashes between `handle` returning
+        and the item being marked; otherwise it may be handled again. Each call leases under
+        its own token (`holder` + a random suffix), so concurrent calls with one holder name
+        still exclude each other. A holder that crashes leaves its items pending until its
+        lease expires and `drain` is called again for `key`.
+        """
+        if ttl <= timedelta(0):
+            raise ValueError("ttl must be positive")
+        token = f"{holder}/{uuid.uuid4().hex[:12]}"
+        deadline = time.monotonic() + wait.total_seconds()
+        done = 0
+        while True:
+            if self.acquire_lease(key, token, ttl):
+                try:
+                    count = self._process_pending(key, token, handle, ttl)
+                finally:
+                    self.release_lease(key, token)
+                done += count
+                # Whoever enqueued while we held the lease may have given up waiting: look again.
+                if self.next_pending(key) is None:
+                    return done
+                if count:
+                    continue
+            if until_ts is not None and self._is_processed(key, until_ts):
+                return done
+            if time.monotonic() >= deadline:
+                return done
+            time.sleep(poll)
+
+    def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta) -> int:
+        done = 0
+        while (item := self.next_pending(key)) is not None:
+            if not self.renew_lease(key, token, ttl):
+                break  # We overran the ttl and someone else took over: the rest is theirs.
+            result = handle(item)
+            self.mark_processed(item.id, result)
+            done += 1
+        return done
+
+    def _is_processed(self, key: str, message_ts: str) -> bool:
+        item = self.get_item(key, message_ts)
+        return item is not None and item.processed

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.store import InboxItem, Store
+
+KEY = "slack:T1:C1:1712345678.000100"
+
+
+class Boom(Exception):
+    pass
+
+
+def recorder(seen: list[str]) -> Any:
+    def handle(item: InboxItem) -> dict[str, Any]:
+        seen.append(item.message_ts)
+        return {"handled": item.payload}
+
+    return handle
+
+
+def test_drain_processes_in_ts_order_when_enqueued_out_of_order(store: Store) -> None:
+    for ts in ["10.0", "9.0", "100.0", "9.5"]:
+        store.enqueue(KEY, ts, {"ts": ts})
+    store.enqueue("other", "1.0", {})
+    seen: list[str] = []
+
+    assert store.drain(KEY, "replica-1", recorder(seen), until_ts="9.0") == 4
+
+    assert seen == ["9.0", "9.5", "10.0", "100.0"]
+    item = store.get_item(KEY, "100.0")
+    assert item is not None and item.result == {"handled": {"ts": "100.0"}}
+    assert store.acquire_lease(KEY, "someone else", timedelta(seconds=60)) is True  # released
+    assert store.drain(KEY, "replica-1", recorder(seen), wait=timedelta(0)) == 0  # lease is taken
+    other = store.next_pending("other")
+    assert other is not None and other.message_ts == "1.0"
+
+
+def test_redelivered_message_is_not_processed_twice(store: Store) -> None:
+    seen: list[str] = []
+    assert store.enqueue(KEY, "1.0", {}) is True
+    store.drain(KEY, "r", recorder(seen), until_ts="1.0")
+    assert store.enqueue(KEY, "1.0", {}) is False
+    assert store.drain(KEY, "r", recorder(seen), until_ts="1.0") == 0
+    assert seen == ["1.0"]
+
+
+@pytest.mark.parametrize("holders", [("replica-a", "replica-b"), ("replica", "replica")])
+def test_two_threads_process_every_message_once_in_ts_order(
+    store_url: str, store: Store, holders: tuple[str, str]
+) -> None:
+    seen: list[str] = []
+    lock = threading.Lock()
+    running = [0]
+    overlapped: list[str] = []
+    numbers = itertools.count(1)
+    enqueue_lock = threading.Lock()
+    processed_by: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def handle(item: InboxItem) -> dict[str, Any]:
+        with lock:
+            running[0] += 1
+            if running[0] > 1:
+                overlapped.append(item.message_ts)
+        time.sleep(0.002)
+        with lock:
+            seen.append(item.message_ts)
+            running[0] -= 1
+        return {"n": item.payload["n"]}
+
+    def worker(name: str, holder: str) -> None:
+        own = Store(store_url)
+        done = 0
+        try:
+            for _ in range(20):
+                # Enqueue in ts order across both threads; "9.x" < "10.x" tests numeric order.
+                with enqueue_lock:
+                    n = next(numbers)
+                    ts = f"{n}.000100"
+                    assert own.enqueue(KEY, ts, {"n": n}) is True
+                done += own.drain(KEY, holder, handle, until_ts=ts)
+                item = own.get_item(KEY, ts)
+                assert item is not None and item.processed
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            processed_by[name] = done
+            own.close()
+
+    threads = [threading.Thread(target=worker, args=(f"t{i}", holder)) for i, holder in enumerate(holders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert overlapped == []
+    assert seen == [f"{n}.000100" for n in range(1, 41)]
+    assert sum(processed_by.values()) == 40
+    assert store.next_pending(KEY) is None
+    item = store.get_item(KEY, "33.000100")
+    assert item is not None and item.result == {"n": 33}
+
+
+def test_handle_raising_leaves_item_pending_and_releases_lease(store: Store) -> None:
+    store.enqueue(KEY, "1.0", {})
+    store.enqueue(KEY, "2.0", {})
+    seen: list[str] = []
+
+    def fail_on_two(item: InboxItem) -> None:
+        if item.message_ts == "2.0":
+            raise Boom(item.message_ts)
+        seen.append(item.message_ts)
+
+    with pytest.raises(Boom):
+        store.drain(KEY, "r", fail_on_two)
+
+    failed = store.get_item(KEY, "2.0")
+    assert failed is not None and not failed.processed
+    assert seen == ["1.0"]
+    assert store.acquire_lease(KEY, "another replica", timedelta(seconds=60)) is True
+    store.release_lease(KEY, "another replica")
+    assert store.drain(KEY, "r", recorder(seen)) == 1
+    assert seen == ["1.0", "2.0"]
+
+
+def test_drain_gives_up_after_wait_while_someone_else_holds_the_lease(store: Store) -> None:
+    store.enqueue(KEY, "1.0", {})
+    store.acquire_lease(KEY, "busy replica", timedelta(seconds=60))
+    seen: list[str] = []
+
+    started = time.monotonic()
+    assert store.drain(KEY, "r", recorder(seen), wait=timedelta(seconds=0.3), until_ts="1.0") == 0
+
+    assert 0.3 <= time.monotonic() - started < 5
+    assert seen == []
+    pending = store.next_pending(KEY)
+    assert pending is not None and pending.message_ts == "1.0"
+
+
+def test_drain_returns_once_its_message_was_processed_by_someone_else(store_url: str, store: Store) -> None:
+    store.enqueue(KEY, "1.0", {})
+    store.acquire_lease(KEY, "busy replica", timedelta(seconds=60))
+    other = Store(store_url)
+    results: list[int] = []
+    waiter = threading.Thread(
+        target=lambda: results.append(other.drain(KEY, "r", recorder([]), until_ts="1.0"))
+    )
+
+    started = time.monotonic()
+    waiter.start()
+    time.sleep(0.2)
+    item = store.next_pending(KEY)
+    assert item is not None
+    store.mark_processed(item.id, {"by": "busy replica"})
+    waiter.join(timeout=10)
+
+    assert results == [0]
+    assert time.monotonic() - started < 5  # well before the 30 s wait ran out
+    other.close()
+
+
+def test_drain_takes_over_an_expired_lease(store_url: str, store: Store) -> None:
+    now = [datetime(2025, 1, 1, tzinfo=UTC)]
+    timed = Store(store_url, clock=lambda: now[0])
+    timed.enqueue(KEY, "1.0", {})
+    timed.acquire_lease(KEY, "crashed replica", timedelta(seconds=60))
+    now[0] += timedelta(seconds=61)
+    seen: list[str] = []
+
+    assert timed.drain(KEY, "r", recorder(seen), wait=timedelta(0)) == 1
+    assert seen == ["1.0"]
+    timed.close()
+
+
+def test_drain_rechecks_after_release(store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message queued after our last look but before our release (its drain gave up) is not stranded."""
+    store.enqueue(KEY, "1.0", {})
+    other = Store(store_url)
+    release = store.release_lease
+    late = iter(["2.0"])
+
+    def release_after_a_late_enqueue(key: str, holder: str) -> None:
+        for ts in late:
+            other.enqueue(key, ts, {})
+        release(key, holder)
+
+    monkeypatch.setattr(store, "release_lease", release_after_a_late_enqueue)
+    seen: list[str] = []
+
+    assert store.drain(KEY, "r", recorder(seen)) == 2
+    assert seen == ["1.0", "2.0"]
+    other.close()
+
+
+def test_drain_rejects_a_non_positive_ttl(store: Store) -> None:
+    with pytest.raises(ValueError, match="ttl"):
+        store.drain(KEY, "r", recorder([]), ttl=timedelta(0))
