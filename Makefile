@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml deploy/constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/llm-advisor chat
+	$(VENV)/bin/llm-advisor start
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest

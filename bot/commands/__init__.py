@@ -7,8 +7,9 @@ import typer
 
 def register_all(app: typer.Typer) -> None:
     """Attach every optional command group to the app."""
-    from bot.commands import chat, extract, knowledge
+    from bot.commands import chat, extract, knowledge, serve
 
     knowledge.register(app)
     extract.register(app)
     chat.register(app)
+    serve.register(app)

@@ -75,6 +75,18 @@ class Engine:
             return self._command(state, command, replies)
         return self._message(state, text, replies)
 
+    def start_with_facts(self, facts: dict[str, object], name: str | None = None,
+                         source: str = "the form") -> tuple[ConversationState, list[Reply]]:
+        """A conversation whose facts came all at once (a form); it goes straight to advice
+        when nothing that matters is missing."""
+        state = ConversationState(turns=1)
+        state.current.name = name
+        checked = WorkloadFacts.model_validate(facts).model_dump(
+            mode="json", exclude_none=True, exclude={"name"})
+        for fact, value in checked.items():
+            state.current.facts[fact] = FactNote(value=value, evidence=source, turn=1)
+        return state, self._continue(state, changed=list(checked))
+
     # -- messages -----------------------------------------------------------------------------
 
     def _message(self, state: ConversationState, text: str, replies: list[Reply]

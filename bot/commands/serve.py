@@ -1,0 +1,69 @@
+"""`llm-advisor serve` (Slack, HTTP or Socket Mode) and `llm-advisor start` (Slack or terminal)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 3000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    threads: Annotated[int, typer.Option(min=1, max=64, help="Request threads.")] = 8,
+) -> None:
+    """Run the Slack bot: HTTP mode at POST /slack/events (GET /healthz), or Socket Mode when
+    SLACK_APP_TOKEN is set."""
+    settings: Settings = ctx.obj
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.slack_bot_token is None:
+        raise _fail("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
+                    "`llm-advisor chat`")
+    if settings.slack_app_token is None and settings.slack_signing_secret is None:
+        raise _fail("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it")
+
+    def build() -> tuple[object, object]:
+        from bot.services import build_services
+        from bot.slack.app import build_app
+
+        services = build_services(settings)
+        return build_app(settings, services), services
+
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        app, _ = build()
+        typer.echo("llm-advisor: Socket Mode", err=True)
+        handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())  # type: ignore[arg-type]
+        handler.start()  # type: ignore[no-untyped-call]
+        return
+    from bot.slack.server import run_gunicorn
+
+    typer.echo(f"llm-advisor: serving Slack events on http://{host}:{port}/slack/events", err=True)
+    run_gunicorn(build, host, port, threads)  # type: ignore[arg-type]
+
+
+def start(ctx: typer.Context) -> None:
+    """Run the Slack bot when Slack tokens are configured, else the terminal conversation."""
+    settings: Settings = ctx.obj
+    if settings.slack_bot_token is not None:
+        serve(ctx)
+        return
+    from bot.commands.chat import chat
+
+    typer.echo("No SLACK_BOT_TOKEN configured: starting the terminal conversation.", err=True)
+    chat(ctx, script=None, session="default", new=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)
+    app.command()(start)

@@ -1,0 +1,1 @@
+"""The Slack adapter: Bolt listeners that translate Slack payloads to engine calls and back."""

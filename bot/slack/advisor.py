@@ -1,0 +1,256 @@
+"""What the bot does in Slack, in our own terms: each method is one user-visible operation.
+
+Listeners parse payloads and call these; these call the engine and the store and post
+rendered messages. Nothing here knows about Bolt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.conversation import build_advice
+from bot.services import Services
+from bot.slack import ids, render
+from bot.slack.chart import cost_chart_png
+from bot.slack.inbound import InboundMessage
+from bot.slack.poster import Poster, SlackCallFailed, call
+from bot.store import DecisionRecord, InboxItem
+from scoring import Recommendation, WorkloadFacts, recommend
+
+log = logging.getLogger(__name__)
+
+PIN_ERRORS = {
+    "already_pinned": "That decision summary is already pinned in this channel.",
+    "not_in_channel": "I'm not a member of this channel, so I can't post or pin here. "
+                      "Invite me with `/invite @llm-advisor` and press Pin decision again.",
+    "channel_not_found": "I can't see this channel. Invite me with `/invite @llm-advisor` "
+                         "and press Pin decision again.",
+    "missing_scope": "This workspace installed me without the permission to pin messages "
+                     "(pins:write). Ask an admin to reinstall the app from its manifest.",
+    "no_permission": "I'm not allowed to pin messages in this channel.",
+}
+APOLOGY = ("Sorry, something went wrong on my side and I couldn't finish that. "
+           "Please try again in a minute.")
+
+
+def _text(message: str) -> render.SlackMessage:
+    return render.SlackMessage(text=message, blocks=[
+        {"type": "section", "text": {"type": "mrkdwn", "text": message}}])
+
+
+class SlackAdvisor:
+    def __init__(self, services: Services, client: WebClient, bot_user_id: str | None = None) -> None:
+        self.services = services
+        self.client = client
+        self.poster = Poster(client)
+        self.bot_user_id = bot_user_id
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
+
+    @property
+    def store(self) -> Any:
+        return self.services.store
+
+    # -- conversations in threads ---------------------------------------------------------------
+
+    def owns(self, key: str) -> bool:
+        return self.store.load(key) is not None
+
+    def on_message(self, message: InboundMessage) -> None:
+        """A user message: turn it into exactly one conversation turn, or ignore it."""
+        key = ids.conversation_key(message.team, message.channel, message.thread_root)
+        if not message.mention and not message.is_dm and not (message.thread_ts and self.owns(key)):
+            return
+        # One mention arrives as app_mention and as message, and Slack redelivers: the message
+        # itself (channel + ts) is what must be answered once.
+        if not self.store.claim_event(f"msg:{message.channel}:{message.ts}"):
+            return
+        thread = None if message.is_dm and not message.thread_ts else message.thread_root
+        self.turn(key, message.ts, message.text, message.user, message.team, message.channel, thread)
+
+    def turn(self, key: str, message_ts: str, text: str, user: str, team: str, channel: str,
+             thread_ts: str | None) -> None:
+        """Queue the message and process the conversation's queue in message order."""
+        self.store.enqueue(key, message_ts, {"text": text, "user": user, "team": team,
+                                             "channel": channel, "thread_ts": thread_ts})
+        self.store.drain(key, self.holder, lambda item: self._process(key, item),
+                         until_ts=message_ts)
+
+    def _process(self, key: str, item: InboxItem) -> dict[str, Any] | None:
+        payload = item.payload
+        channel, thread_ts = payload["channel"], payload.get("thread_ts")
+        try:
+            def work() -> list[render.SlackMessage]:
+                replies = self.services.conversations.handle(
+                    key, payload["text"], owner_user=payload["user"], team=payload["team"],
+                    channel=channel)
+                return [m for reply in replies for m in render.reply_messages(reply, key)]
+
+            if thread_ts:
+                self.poster.post_with_working_signal(channel, thread_ts, work)
+            else:
+                self.poster.post_all(channel, work())
+            self._chart_for_last_advice(key, channel, thread_ts)
+        except SlackCallFailed as exc:
+            log.warning("could not answer in Slack", extra={"method": exc.method, "error": exc.error})
+        except Exception:
+            log.exception("turn failed")
+            self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
+        return None
+
+    def _chart_for_last_advice(self, key: str, channel: str, thread_ts: str | None) -> None:
+        state = self.services.conversations.load(key)
+        if state.stage != "advised" or state.last_result is None or state.earlier:
+            return
+        marker = f"chart:{key}:{state.turns}"
+        if state.last_result.get("kind") != "workload" or not self.store.claim_event(marker):
+            return
+        facts = WorkloadFacts.model_validate(state.current.values())
+        png = cost_chart_png(facts, self.services.policy,
+                             state.last_result.get("cost", {}).get("break_even_tokens"))
+        if png is None:
+            return
+        try:
+            self.client.files_upload_v2(content=png, filename="cost-comparison.png",
+                                        title="Monthly cost: API vs self-hosted",
+                                        channel=channel, thread_ts=thread_ts)
+        except Exception as exc:  # without files:write the text stands alone
+            log.info("cost chart not uploaded: %s", getattr(exc, "response", {}) and
+                     exc.response.get("error"))  # type: ignore[attr-defined]
+
+    # -- slash command ----------------------------------------------------------------------------
+
+    def start_from_text(self, team: str, channel: str, user: str, text: str) -> None:
+        """`/llm-advisor <text>`: a new thread seeded with the text."""
+        intro = _text(f"<@{user}> asked for LLM deployment advice:\n>{render.escape(text)}")
+        try:
+            root = self.poster.post(channel, intro)
+        except SlackCallFailed as exc:
+            self._explain_post_failure(channel, user, exc)
+            return
+        key = ids.conversation_key(team, channel, root)
+        self.turn(key, root, text, user, team, channel, root)
+
+    def start_from_facts(self, team: str, channel: str, user: str, facts: dict[str, Any],
+                         name: str | None) -> None:
+        """The facts modal was submitted: the recommendation becomes a thread the bot owns."""
+        state, replies = self.services.engine.start_with_facts(facts, name=name)
+        advice_replies = [r for r in replies if r.advice is not None] or replies
+        messages = [m for r in advice_replies for m in render.reply_messages(r, "pending")]
+        try:
+            root = self.poster.post(channel, messages[0])
+        except SlackCallFailed as exc:
+            self._explain_post_failure(channel, user, exc)
+            return
+        key = ids.conversation_key(team, channel, root)
+        self.store.save(key, state.model_dump(mode="json"), None, owner_user=user, team=team,
+                        channel=channel)
+        # The buttons must carry the real key, known only once the root exists.
+        keyed = [m for r in advice_replies for m in render.reply_messages(r, key)]
+        self.poster.update(channel, root, keyed[0])
+        self.poster.post_all(channel, keyed[1:], root)
+        self._chart_for_last_advice(key, channel, root)
+
+    def _explain_post_failure(self, channel: str, user: str, exc: SlackCallFailed) -> None:
+        message = PIN_ERRORS.get(exc.error, f"Slack refused the message ({exc.error}).")
+        self.poster.try_ephemeral(channel, user, _text(message))
+
+    # -- buttons ----------------------------------------------------------------------------------
+
+    def pin(self, key: str, user: str) -> None:
+        parsed = ids.parse_conversation_key(key)
+        stored = self.store.load(key)
+        if parsed is None or stored is None:
+            return
+        team, channel, thread_ts = parsed
+        state = self.services.conversations.load(key)
+        if state.last_result is None:
+            self.poster.try_ephemeral(channel, user, _text("There is no recommendation to pin yet."),
+                                      thread_ts)
+            return
+        result = Recommendation.model_validate(state.last_result)
+        facts = {**state.current.values()}
+        advice = build_advice(result, facts, self.services.knowledge,
+                              index_version=self._index_version())
+        try:
+            permalink = str(call(self.client, "chat.getPermalink", channel=channel,
+                                 message_ts=thread_ts).get("permalink") or "") or None
+        except SlackCallFailed:
+            permalink = None
+        record = DecisionRecord(
+            conversation_key=key, user_id=user, team=team, channel=channel, thread_ts=thread_ts,
+            permalink=permalink, title=state.current.name or "LLM workload", facts=facts,
+            result=state.last_result, recommendation=str(result.recommendation),
+            policy_version=f"{result.policy.version} ({result.policy.fingerprint})",
+            index_version=advice.index_version)
+        summary = render.decision_summary(record, advice, permalink, user)
+        try:
+            ts = self.poster.post(channel, summary)
+            call(self.client, "pins.add", channel=channel, timestamp=ts)
+        except SlackCallFailed as exc:
+            self.poster.try_ephemeral(channel, user, _text(
+                PIN_ERRORS.get(exc.error, f"I couldn't pin that ({exc.error}).")), thread_ts)
+            return
+        self.store.add_decision(record)
+        self.poster.try_ephemeral(channel, user, _text("Pinned the decision summary in this channel."),
+                                  thread_ts)
+
+    def _index_version(self) -> str:
+        knowledge = self.services.knowledge
+        try:
+            return knowledge.version if knowledge is not None else ""
+        except Exception:
+            return ""
+
+    def command_in_thread(self, key: str, user: str, text: str, action_ts: str) -> None:
+        """A button that stands for a typed message (quick answers, Start over, what-if)."""
+        parsed = ids.parse_conversation_key(key)
+        if parsed is None:
+            return
+        team, channel, thread_ts = parsed
+        self.turn(key, action_ts, text, user, team, channel, thread_ts)
+
+    def recheck(self, decision_id: int, user: str, channel: str | None) -> render.SlackMessage:
+        record = self.store.get_decision(decision_id)
+        if record is None or record.user_id != user:
+            return _text("I can't find that decision.")
+        facts = WorkloadFacts.model_validate(record.facts)
+        result = recommend(facts, self.services.policy)
+        advice = build_advice(result, record.facts, self.services.knowledge,
+                              index_version=self._index_version())
+        from bot.render.conversation_text import render_advice
+
+        changed = str(result.recommendation) != record.recommendation
+        return render.recheck_message(record, str(result.recommendation), changed,
+                                      render_advice(advice))
+
+    def forget(self, user: str) -> render.SlackMessage:
+        conversations = self.store.delete_conversations(user)
+        decisions = self.store.delete_decisions(user)
+        return _text(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
+                     "record(s) of yours.")
+
+    def history(self, user: str, team: str) -> render.SlackMessage:
+        return render.history_messages(self.store.list_decisions(user, team=team, limit=10))
+
+    def publish_home(self, user: str, team: str | None) -> None:
+        decisions = self.store.list_decisions(user, team=team, limit=20)
+        call(self.client, "views.publish", user_id=user, view=render.home_view(decisions, user))
+
+    def mark_chosen(self, body: dict[str, Any], label: str, user: str) -> None:
+        """Replace a question's buttons with the answer chosen, so it can't be pressed twice."""
+        message = body.get("message") or {}
+        channel = (body.get("container") or {}).get("channel_id")
+        if not channel or not message.get("ts"):
+            return
+        kept = [block for block in message.get("blocks") or [] if block.get("type") != "actions"]
+        kept.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"<@{user}> chose *{render.escape(label)}*"}]})
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.update(str(channel), str(message["ts"]),
+                               render.SlackMessage(text=str(message.get("text") or label), blocks=kept))

@@ -1,0 +1,54 @@
+"""Identifiers shared by the Block Kit builders and the listeners that handle their actions."""
+
+from __future__ import annotations
+
+COMMAND = "/llm-advisor"
+
+# Buttons. Each action_id may carry a ":<n>" suffix to stay unique within one message;
+# listeners match on the prefix.
+QUICK_ANSWER = "quick_answer"
+"""value: the message text the engine should receive, e.g. "set latency critical"."""
+PIN_DECISION = "pin_decision"
+"""value: the conversation key whose last recommendation to pin."""
+WHAT_IF = "what_if"
+"""value: the conversation key; opens the what-if modal."""
+START_OVER = "start_over"
+"""value: the conversation key."""
+RECHECK = "recheck_decision"
+"""value: the decision record id."""
+FORGET_CONFIRM = "forget_confirm"
+FORGET_CANCEL = "forget_cancel"
+OPEN_MODAL = "open_facts_modal"
+"""A button (App Home, help) that opens the facts modal."""
+
+# Views.
+FACTS_MODAL = "facts_modal"
+"""private_metadata: JSON {"channel": channel id, "user": user id}."""
+WHAT_IF_MODAL = "what_if_modal"
+"""private_metadata: JSON {"key": conversation key, "channel": id, "thread_ts": ts}."""
+
+# Block and action ids of the facts modal inputs (block_id == action_id).
+INPUT_NAME = "name"
+INPUT_RESIDENCY = "data_residency"
+INPUT_SPECIALIZATION = "specialization"
+INPUT_TOKENS = "monthly_tokens"
+INPUT_TOKEN_UNIT = "token_unit"
+INPUT_ML = "ml_expertise"
+INPUT_LATENCY = "latency"
+INPUT_QUALITY = "quality_bar"
+INPUT_URGENCY = "time_to_market"
+INPUT_API_PRICE = "api_price_per_mtok"
+INPUT_GPU = "gpu_profile"
+INPUT_WHAT_IF = "what_if_change"
+
+
+def conversation_key(team: str, channel: str, thread_ts: str) -> str:
+    """Slack conversations are keyed by workspace, channel and thread."""
+    return f"slack:{team}:{channel}:{thread_ts}"
+
+
+def parse_conversation_key(key: str) -> tuple[str, str, str] | None:
+    parts = key.split(":")
+    if len(parts) != 4 or parts[0] != "slack":
+        return None
+    return parts[1], parts[2], parts[3]

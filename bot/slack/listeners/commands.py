@@ -1,0 +1,44 @@
+"""`/llm-advisor` and its sub-commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.slack import ids, render
+from bot.slack.advisor import SlackAdvisor
+
+
+def register(app: App, advisor: SlackAdvisor) -> None:
+    def on_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        text = str(command.get("text") or "").strip()
+        word = text.lower()
+        user, team = str(command.get("user_id", "")), str(command.get("team_id", ""))
+        if word == "help":
+            message = render.help_message()
+            ack(text=message.text, blocks=message.blocks)
+        elif word == "history":
+            message = advisor.history(user, team)
+            ack(text=message.text, blocks=message.blocks)
+        elif word == "forget":
+            message = render.forget_confirm_message()
+            ack(text=message.text, blocks=message.blocks)
+        elif not text:
+            ack()
+            metadata = json.dumps({"channel": command.get("channel_id"), "user": user})
+            client.views_open(trigger_id=command["trigger_id"],
+                              view=render.facts_modal(metadata, advisor.services.policy))
+        else:
+            ack()
+
+    def start_thread(command: dict[str, Any]) -> None:
+        text = str(command.get("text") or "").strip()
+        if text.lower() in ("", "help", "history", "forget"):
+            return
+        advisor.start_from_text(str(command["team_id"]), str(command["channel_id"]),
+                                str(command["user_id"]), text)
+
+    app.command(ids.COMMAND)(ack=on_command, lazy=[start_thread])

@@ -1,0 +1,58 @@
+"""Modal submissions: the facts form and the what-if form."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.slack import ids, render
+from bot.slack.advisor import SlackAdvisor
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def register(app: App, advisor: SlackAdvisor) -> None:
+    def check_facts(ack: Ack, view: dict[str, Any]) -> None:
+        _, errors = render.parse_facts_submission(view.get("state", {}).get("values", {}))
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    def submit_facts(body: dict[str, Any], view: dict[str, Any]) -> None:
+        facts, errors = render.parse_facts_submission(view.get("state", {}).get("values", {}))
+        if errors:
+            return
+        user = str(body["user"]["id"])
+        team = str((body.get("team") or {}).get("id") or body["user"].get("team_id", ""))
+        channel = str(_metadata(view).get("channel") or user)
+        name = facts.pop("name", None)
+        advisor.start_from_facts(team, channel, user, facts, name)
+
+    def ack_what_if(ack: Ack, view: dict[str, Any]) -> None:
+        values = view.get("state", {}).get("values", {})
+        change = str(values.get(ids.INPUT_WHAT_IF, {}).get(ids.INPUT_WHAT_IF, {}).get("value") or "")
+        if not change.strip():
+            ack(response_action="errors", errors={ids.INPUT_WHAT_IF: "Describe one change."})
+        else:
+            ack()
+
+    def submit_what_if(body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view.get("state", {}).get("values", {})
+        change = str(values.get(ids.INPUT_WHAT_IF, {}).get(ids.INPUT_WHAT_IF, {}).get("value") or "")
+        key = str(_metadata(view).get("key", ""))
+        if change.strip() and key:
+            advisor.command_in_thread(key, str(body["user"]["id"]), f"what if {change.strip()}",
+                                      f"{time.time():.6f}")
+
+    app.view(ids.FACTS_MODAL)(ack=check_facts, lazy=[submit_facts])
+    app.view(ids.WHAT_IF_MODAL)(ack=ack_what_if, lazy=[submit_what_if])

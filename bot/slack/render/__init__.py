@@ -1,0 +1,34 @@
+"""Block Kit rendering: engine replies, decisions and views as Slack payloads. Pure, no I/O."""
+
+from __future__ import annotations
+
+from bot.slack.render.blocks import SlackMessage, escape
+from bot.slack.render.command_replies import (
+    forget_confirm_message,
+    help_message,
+    history_messages,
+    recheck_message,
+)
+from bot.slack.render.decision import decision_summary
+from bot.slack.render.facts_form import parse_facts_submission
+from bot.slack.render.limits import check_message, check_view
+from bot.slack.render.messages import advice_messages, reply_messages
+from bot.slack.render.views import facts_modal, home_view, what_if_modal
+
+__all__ = [
+    "SlackMessage",
+    "advice_messages",
+    "check_message",
+    "check_view",
+    "decision_summary",
+    "escape",
+    "facts_modal",
+    "forget_confirm_message",
+    "help_message",
+    "history_messages",
+    "home_view",
+    "parse_facts_submission",
+    "recheck_message",
+    "reply_messages",
+    "what_if_modal",
+]

@@ -1,0 +1,117 @@
+"""The pinned decision record: an ADR-like summary of one recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.conversation import Advice
+from bot.render import words
+from bot.slack.render.blocks import (
+    Block,
+    SlackMessage,
+    clip_lines,
+    context,
+    escape,
+    header,
+    mrkdwn,
+    section,
+    truncate,
+)
+from bot.slack.render.messages import factor_line, source_lines
+from bot.store.models import DecisionRecord
+from scoring import Recommendation
+
+TOP_FACTORS = 3
+INPUT_LABELS: dict[str, str] = {
+    "api_price_per_mtok": "API price, USD per 1M tokens",
+    "api_input_price_per_mtok": "API input price, USD per 1M tokens",
+    "api_output_price_per_mtok": "API output price, USD per 1M tokens",
+    "output_share": "Output share of tokens",
+    "gpu_profile": "GPU profile",
+    "engineering_fte": "Engineer-months per month to operate",
+}
+"""Cost inputs a team may state, beside the facts words.FACT_LABELS names."""
+
+
+def _fact_lines(facts: Mapping[str, Any], indent: str = "") -> list[str]:
+    lines = []
+    for name, value in facts.items():
+        if name in ("name", "use_cases") or value is None:
+            continue
+        label = words.FACT_LABELS.get(name) or INPUT_LABELS.get(name) or name.replace("_", " ")
+        lines.append(f"{indent}• {escape(label)}: {escape(words.fact_value(name, str(value)))}")
+    return lines
+
+
+def context_lines(record: DecisionRecord) -> list[str]:
+    """The facts the decision rests on, per use case for a portfolio."""
+    facts = record.facts
+    cases = facts.get("use_cases")
+    if not isinstance(cases, list):
+        name = facts.get("name") or record.title
+        return [f"Use case: *{escape(str(name))}*", *_fact_lines(facts)]
+    lines = [f"Portfolio of {len(cases)} use cases"]
+    for index, case in enumerate(cases, start=1):
+        if isinstance(case, Mapping):
+            lines.append(f"*{escape(str(case.get('name') or f'use case {index}'))}*")
+            lines.extend(_fact_lines(case, indent="    "))
+    return lines
+
+
+def _stored_result(record: DecisionRecord) -> Recommendation | None:
+    try:
+        return Recommendation.model_validate(record.result)
+    except ValidationError:
+        return None  # a record from an older schema still renders, without factors
+
+
+def _why_lines(advice: Advice | None, result: Recommendation | None) -> list[str]:
+    if advice is not None:
+        return [factor_line(f) for f in advice.factors[:TOP_FACTORS]]
+    if result is None:
+        return []
+    factors = result.factors or [f for case in result.use_cases for f in case.factors]
+    top = sorted(factors, key=lambda f: (-abs(f.contribution), f.name))[:TOP_FACTORS]
+    return [f"{f.contribution:+.2f} *{escape(words.FACT_LABELS.get(f.name, f.name))}*: "
+            f"{escape(words.fact_value(f.name, f.value))} — {escape(f.rationale)}" for f in top]
+
+
+def _titled(title: str, lines: list[str], limit: int) -> Block | None:
+    if not lines:
+        return None
+    return section("\n".join([title, *clip_lines(lines, limit - len(title) - 1)]))
+
+
+def decision_summary(record: DecisionRecord, advice: Advice | None, thread_link: str | None,
+                     who: str) -> SlackMessage:
+    """The decision to post and pin: context, decision and why, flip points, sources, who, when."""
+    result = advice.result if advice is not None else _stored_result(record)
+    label = words.CHOICE_LABELS.get(record.recommendation, record.recommendation)
+    confidence = f" ({result.confidence} confidence)" if result is not None else ""
+    who_text = who if who.startswith("<@") else f"<@{who}>"
+    fields = [mrkdwn(f"*Decision*\n{escape(label)}{confidence}"), mrkdwn(f"*Who*\n{who_text}")]
+    if record.created_at is not None:
+        fields.append(mrkdwn(f"*Date*\n{record.created_at.date().isoformat()}"))
+    link = thread_link or record.permalink
+    if link:
+        fields.append(mrkdwn(f"*Thread*\n<{link}|View the conversation>"))
+    flips = advice.flip_points if advice is not None else \
+        [words.flip_point(f) for f in result.flip_points] if result is not None else []
+    parts = [
+        header(f"Decision: {label}"),
+        section(f"*{escape(truncate(record.title, 500))}*"),
+        {"type": "section", "fields": fields},
+        _titled("*Context*", context_lines(record), 2500),
+        _titled("*Decision and why*", _why_lines(advice, result), 2000),
+        _titled("*What would flip it*", [f"• {escape(f)}" for f in flips], 1500),
+        _titled("*Sources*", source_lines(advice.sources) if advice is not None else [], 2000),
+        context(f"Policy {escape(record.policy_version)} · guidance index "
+                f"{escape(record.index_version or 'none')}"
+                + (f" · decision #{record.id}" if record.id is not None else "")),
+    ]
+    blocks = [block for block in parts if block is not None]
+    return SlackMessage(text=truncate(escape(f"Decision: {label}: {record.title}"), 3000),
+                        blocks=blocks)

@@ -1,0 +1,158 @@
+"""Engine replies and cited advice as Block Kit messages, split to fit Slack's limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.conversation import Advice, CitedAnswer, Reply
+from bot.conversation.advice import CitedLine, FactorLine, SourceRef
+from bot.render import words
+from bot.render.conversation_text import assumptions_line, cost_summary
+from bot.slack import ids
+from bot.slack.render.blocks import (
+    BUTTON_VALUE_MAX,
+    Block,
+    SlackMessage,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    paginate,
+    text_sections,
+)
+
+EXCERPT_CHARS = 160
+"""How much of each cited passage a source line quotes."""
+_MARKUP = re.compile(r"\*\*|__|`|^#+\s*|\|", re.MULTILINE)
+
+
+def _mark(citation: int | None) -> str:
+    return f" [{citation}]" if citation else ""
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(_MARKUP.sub(" ", text).split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, EXCERPT_CHARS)
+    return flat[: cut if cut > 0 else EXCERPT_CHARS] + " …"
+
+
+def source_lines(sources: Sequence[SourceRef], excerpts: bool = False) -> list[str]:
+    """Numbered source lines, "[n] *Title* › Section", optionally quoting the passage."""
+    lines = []
+    for source in sources:
+        line = f"[{source.number}] *{escape(source.title)}* › {escape(source.section)}"
+        if excerpts and source.text.strip():
+            line += f" — “{escape(_excerpt(source.text))}”"
+        lines.append(line)
+    return lines
+
+
+def _cited(heading: str, items: Sequence[CitedLine]) -> list[str]:
+    if not items:
+        return []
+    return [heading, *(f"• {escape(item.text)}{_mark(item.citation)}" for item in items)]
+
+
+def _use_case_lines(advice: Advice) -> list[str]:
+    if advice.result.kind != "portfolio":
+        return []
+    lines = ["*Use cases*"]
+    for case in advice.result.use_cases:
+        lines.append(f"• *{escape(case.name)}*: {words.choice(case.recommendation)} "
+                     f"({case.confidence} confidence, score {case.score:+.2f})")
+    return lines
+
+
+def factor_line(factor: FactorLine) -> str:
+    """"+2.00 *Task specialisation*: niche domain — rationale [1]"."""
+    return (f"{factor.contribution:+.2f} *{escape(factor.label)}*: {escape(factor.value)} — "
+            f"{escape(factor.rationale)}{_mark(factor.citation)}")
+
+
+def _factor_lines(advice: Advice) -> list[str]:
+    if not advice.factors:
+        return []
+    return ["*Why* (a positive contribution favours self-hosting)",
+            *(factor_line(f) for f in advice.factors)]
+
+
+def _cost_lines(advice: Advice) -> list[str]:
+    summary = cost_summary(advice).removeprefix("Cost: ")
+    return ["*Cost*", escape(summary), f"_{escape(assumptions_line(advice))}_"]
+
+
+def _closing_lines(advice: Advice) -> list[list[str]]:
+    groups: list[list[str]] = []
+    if advice.flip_points:
+        groups.append(["*What would change it*", *(f"• {escape(f)}" for f in advice.flip_points)])
+    groups.append(_cited("*Caveats*", advice.caveats))
+    if advice.unasked:
+        names = ", ".join(words.FACT_LABELS.get(f, f).lower() for f in advice.unasked)
+        groups.append([f"Not asked, because no answer could change this: {names}."])
+    sources = source_lines(advice.sources, excerpts=True)
+    if advice.without_sources:
+        sources.append("_Given without sources: the guidance index is unavailable right now._")
+    groups.append(["*Sources*", *sources] if advice.sources else sources)
+    return groups
+
+
+def _context_line(advice: Advice) -> Block:
+    result = advice.result
+    policy = result.policy
+    parts = [f"Confidence: *{result.confidence}* · score {result.score:+.2f} · "
+             f"policy {escape(policy.name)} {escape(policy.version)} (`{policy.fingerprint}`)"]
+    if advice.what_if:
+        parts.append(f"_{escape(advice.what_if)}: hypothetical, your facts are unchanged._")
+    return context(*parts)
+
+
+def advice_buttons(advice: Advice, key: str) -> list[Block]:
+    """Pin decision (not for a what-if), What if..., Start over; each carries the conversation key."""
+    elements = []
+    if not advice.what_if:
+        elements.append(button("Pin decision", ids.PIN_DECISION, key, style="primary"))
+    elements += [button("What if...", ids.WHAT_IF, key), button("Start over", ids.START_OVER, key)]
+    return actions(elements)
+
+
+def advice_messages(advice: Advice, key: str) -> list[SlackMessage]:
+    """The whole recommendation; long advice spans several messages, buttons on the last."""
+    groups = [_use_case_lines(advice), _cited("*Hard constraints*", advice.constraints),
+              _factor_lines(advice), _cost_lines(advice), *_closing_lines(advice)]
+    blocks = [header(advice.headline), _context_line(advice)]
+    for group in groups:
+        blocks.extend(text_sections(group))
+    blocks.extend(advice_buttons(advice, key))
+    fallback = f"Recommendation: {advice.headline}"
+    if advice.what_if:
+        fallback = f"{advice.what_if} (hypothetical): {advice.headline}"
+    return paginate(blocks, fallback)
+
+
+def answer_messages(answer: CitedAnswer) -> list[SlackMessage]:
+    blocks = text_sections(escape(answer.text).splitlines() or ["…"])
+    if answer.sources:
+        blocks.extend(text_sections(["*Sources*", *source_lines(answer.sources)]))
+    return paginate(blocks, answer.text)
+
+
+def _question_messages(reply: Reply) -> list[SlackMessage]:
+    # A value Slack would reject is left off: the user can still type the answer.
+    buttons = [button(q.label, f"{ids.QUICK_ANSWER}:{i}", q.value)
+               for i, q in enumerate(reply.quick_answers) if len(q.value) <= BUTTON_VALUE_MAX]
+    return paginate([*text_sections(escape(reply.text).splitlines()), *actions(buttons)], reply.text)
+
+
+def reply_messages(reply: Reply, key: str) -> list[SlackMessage]:
+    """Any engine reply as one or more messages; `key` is the conversation the buttons act on."""
+    if reply.advice is not None:
+        return advice_messages(reply.advice, key)
+    if reply.answer is not None:
+        return answer_messages(reply.answer)
+    if reply.quick_answers:
+        return _question_messages(reply)
+    return paginate(text_sections(escape(reply.text).splitlines() or ["…"]), reply.text)

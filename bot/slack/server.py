@@ -1,0 +1,101 @@
+"""HTTP mode: one WSGI app (POST /slack/events, GET /healthz) under gunicorn's threaded worker."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+    from slack_bolt import App
+
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+Builder = Callable[[], "tuple[App, Services]"]
+
+
+def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+class AdvisorWSGI:
+    """Serves at once; answers 503 until the index, model and store are ready (built in the
+    background, so a first start that builds the index never blocks health checks)."""
+
+    def __init__(self, build: Builder, background: bool = True) -> None:
+        self._build = build
+        self._ready = threading.Event()
+        self._error = ""
+        self._handler: Any = None
+        self._services: Services | None = None
+        if background:
+            threading.Thread(target=self._start, name="advisor-startup", daemon=True).start()
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        try:
+            app, services = self._build()
+        except Exception as exc:
+            self._error = f"{type(exc).__name__}: {exc}"
+            log.exception("startup failed")
+            return
+        self._handler = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._services = services
+        self._ready.set()
+
+    def wait_ready(self, timeout: float) -> bool:
+        return self._ready.wait(timeout)
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        if not self._ready.is_set():
+            return False, {"status": "starting" if not self._error else "failed",
+                           "error": self._error or None}
+        services = self._services
+        assert services is not None
+        store_ok = services.store.ping()
+        index = "ok" if services.knowledge is not None else "unavailable"
+        return store_ok, {"status": "ok" if store_ok else "degraded",
+                          "store": "ok" if store_ok else "unreachable", "index": index}
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            ok, body = self.health()
+            return _respond(start_response, "200 OK" if ok else "503 Service Unavailable", body)
+        if path == EVENTS_PATH and method == "POST":
+            if not self._ready.is_set():
+                return _respond(start_response, "503 Service Unavailable", {"status": "starting"})
+            return self._handler(environ, start_response)  # type: ignore[no-any-return]
+        return _respond(start_response, "404 Not Found", {"error": "not found"})
+
+
+def run_gunicorn(build: Builder, host: str, port: int, threads: int) -> None:
+    """Serve with gunicorn: one worker process (the model and index are loaded once) and a
+    thread pool, which suits Bolt's threaded listener runner. The app is built inside the worker,
+    after the fork, so its startup thread and connections belong to the process that serves."""
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {"bind": f"{host}:{port}", "workers": 1, "threads": threads,
+                               "worker_class": "gthread", "timeout": 60, "graceful_timeout": 10,
+                               "accesslog": None, "loglevel": "warning"}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> AdvisorWSGI:
+            return AdvisorWSGI(build)
+
+    _Server().run()

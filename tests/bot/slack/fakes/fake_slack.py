@@ -1,0 +1,588 @@
+"""A local stand-in for the Slack Web API that records every call.
+
+Point a ``slack_sdk.WebClient`` at it with ``WebClient(base_url=fake.base_url)``. The
+server answers on ``/<method>`` and ``/api/<method>`` alike, so both ``base_url`` and
+``base_url + "api/"`` work, and it also accepts the two kinds of URL Slack hands out
+itself: file upload URLs (from ``files.getUploadURLExternal``) and ``response_url``\\s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.parser
+import email.policy
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+UPLOAD = "upload"
+"""Method name recorded for the raw file upload POST to an ``upload_url``."""
+RESPONSE_URL = "response_url"
+"""Method name recorded for a POST to a ``response_url`` issued by :meth:`FakeSlack.response_url`."""
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T1"
+TEAM_DOMAIN = "acme"
+TEAM_URL = "https://acme.slack.com/"
+
+# Parameters that Slack takes as JSON; slack_sdk sends them as JSON strings inside form bodies.
+JSON_FIELDS = frozenset(
+    {
+        "attachments",
+        "blocks",
+        "chunks",
+        "files",
+        "metadata",
+        "outputs",
+        "unfurls",
+        "user_auth_blocks",
+        "view",
+    }
+)
+
+_FIRST_TS_MICROS = 1_712_345_678_000_100
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received.
+
+    ``headers`` has lower-cased names. ``params`` merges the query string and the body (JSON,
+    form-encoded or multipart); JSON-valued fields such as ``blocks`` are decoded. ``status`` and
+    ``response`` are what the fake answered (``response`` is ``None`` for non-JSON answers).
+    """
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    time: float
+    status: int = 200
+    response: dict[str, Any] | None = None
+    raw: bytes = b""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and (self.response is None or bool(self.response.get("ok")))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.params.get(key, default)
+
+
+@dataclass
+class _Script:
+    """A scripted answer used ``times`` times before normal answers resume."""
+
+    times: int
+    status: int
+    body: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Answer:
+    status: int
+    body: dict[str, Any] | str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
+    for key in JSON_FIELDS & params.keys():
+        value = params[key]
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(value)
+    return params
+
+
+def _parse_form(text: str) -> dict[str, Any]:
+    parsed = parse_qs(text, keep_blank_values=True)
+    return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
+
+
+def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        if part.get_filename() is not None:
+            params[name] = {"filename": part.get_filename(), "length": len(data)}
+        else:
+            params[name] = data.decode("utf-8", "replace")
+    return params
+
+
+def parse_params(content_type: str, body: bytes, query: str = "") -> dict[str, Any]:
+    """Decode a Web API request body the way Slack would read it."""
+    params: dict[str, Any] = _parse_form(query) if query else {}
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        loaded = json.loads(body.decode("utf-8")) if body.strip() else {}
+        if isinstance(loaded, dict):
+            params.update(loaded)
+        else:
+            params["_json"] = loaded
+    elif kind == "multipart/form-data":
+        params.update(_parse_multipart(content_type, body))
+    elif body:
+        params.update(_parse_form(body.decode("utf-8", "replace")))
+    return _decode_json_fields(params)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake = fake
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        answer = self.server.fake._receive(self.path, headers, body)
+        if isinstance(answer.body, dict):
+            data = json.dumps(answer.body).encode("utf-8")
+            content_type = "application/json; charset=utf-8"
+        else:
+            data = answer.body.encode("utf-8")
+            content_type = "text/plain; charset=utf-8"
+        self.send_response(answer.status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
+
+class FakeSlack:
+    """A threaded fake of the Slack Web API on 127.0.0.1 with a random port.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`. ``latency`` (seconds) delays
+    every answer. Every request is recorded as a :class:`Call`, scripted failures included.
+    """
+
+    def __init__(self, *, latency: float = 0.0) -> None:
+        self.latency = latency
+        self._condition = threading.Condition()
+        self._calls: list[Call] = []
+        self._scripts: dict[str, deque[_Script]] = {}
+        self._overrides: dict[str, dict[str, Any]] = {}
+        self._ts_micros = _FIRST_TS_MICROS
+        self._serial = 0
+        self._views: dict[str, dict[str, Any]] = {}
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> FakeSlack:
+        if self._server is None:
+            server = _Server(self)
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
+            )
+            thread.start()
+            self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("FakeSlack is not running; call start() first")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/`` — give this to ``WebClient(base_url=...)`` / ``SLACK_API_URL``."""
+        return f"http://127.0.0.1:{self.port}/"
+
+    def response_url(self, name: str = "1") -> str:
+        """A ``response_url`` on this server; POSTs to it are recorded as method ``"response_url"``."""
+        return f"{self.base_url}respond/{name}"
+
+    # ----------------------------------------------------------------- scripting
+
+    def fail(self, method: str, error: str = "not_in_channel", times: int = 1, **extra: Any) -> None:
+        """The next ``times`` calls to ``method`` answer HTTP 200 ``{"ok": false, "error": error}``.
+
+        ``extra`` fields are added to that answer (e.g. ``needed="chat:write"``).
+        """
+        self._script(method, _Script(times, 200, {"ok": False, "error": error, **extra}))
+
+    def status(
+        self,
+        method: str,
+        code: int = 429,
+        times: int = 1,
+        retry_after: int = 1,
+        body: dict[str, Any] | str | None = None,
+    ) -> None:
+        """The next ``times`` calls to ``method`` answer HTTP ``code``.
+
+        429 carries ``Retry-After: retry_after`` and ``{"ok": false, "error": "ratelimited"}``;
+        other codes answer ``body`` (default: a JSON error naming the status).
+        """
+        headers: dict[str, str] = {}
+        if code == 429:
+            headers["Retry-After"] = str(retry_after)
+            default: dict[str, Any] | str = {"ok": False, "error": "ratelimited"}
+        else:
+            default = {"ok": False, "error": f"http_{code}"}
+        self._script(method, _Script(times, code, default if body is None else body, headers))
+
+    def override(self, method: str, **fields: Any) -> None:
+        """Merge ``fields`` into each normal answer to ``method``.
+
+        E.g. ``override("conversations.info", channel={"id": "C2", "is_member": False})``.
+        """
+        with self._condition:
+            self._overrides.setdefault(method, {}).update(fields)
+
+    def _script(self, method: str, script: _Script) -> None:
+        if script.times < 1:
+            raise ValueError("times must be at least 1")
+        with self._condition:
+            self._scripts.setdefault(method, deque()).append(script)
+
+    # ----------------------------------------------------------------- inspection
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._condition:
+            return [call for call in self._calls if method is None or call.method == method]
+
+    def last(self, method: str) -> Call:
+        found = self.calls(method)
+        if not found:
+            raise AssertionError(f"no {method} call; received: {self.summary()}")
+        return found[-1]
+
+    def __iter__(self) -> Iterator[Call]:
+        return iter(self.calls())
+
+    def summary(self) -> str:
+        calls = self.calls()
+        if not calls:
+            return "(nothing)"
+        return ", ".join(
+            call.method + ("" if call.ok else f"[{call.status}:{(call.response or {}).get('error', '')}]")
+            for call in calls
+        )
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 10,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Wait until at least ``count`` calls to ``method`` (matching ``where``) arrived; return them all."""
+        deadline = time.monotonic() + timeout
+
+        def matching() -> list[Call]:
+            return [c for c in self._calls if c.method == method and (where is None or where(c))]
+
+        with self._condition:
+            while True:
+                found = matching()
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._condition.wait(min(remaining, 0.05))
+        raise AssertionError(
+            f"expected {count} {method} call(s) within {timeout}s, got {len(found)}; "
+            f"received: {self.summary()}"
+        )
+
+    def reset(self) -> None:
+        """Forget recorded calls, scripted failures and overrides."""
+        with self._condition:
+            self._calls.clear()
+            self._scripts.clear()
+            self._overrides.clear()
+            self._views.clear()
+
+    # ----------------------------------------------------------------- request handling
+
+    def _receive(self, path: str, headers: dict[str, str], body: bytes) -> _Answer:
+        started = time.time()
+        split = urlsplit(path)
+        route = split.path.lstrip("/")
+        if route.startswith("api/"):
+            route = route[len("api/") :]
+        content_type = headers.get("content-type", "")
+
+        if route.startswith("upload/"):
+            method = UPLOAD
+            params: dict[str, Any] = {"file_id": route[len("upload/") :], "length": len(body)}
+        elif route.startswith("respond/"):
+            method = RESPONSE_URL
+            try:
+                params = parse_params(content_type or "application/json", body, split.query)
+            except ValueError:
+                params = {"_raw": body.decode("utf-8", "replace")}
+            params["_name"] = route[len("respond/") :]
+        else:
+            method = route
+            try:
+                params = parse_params(content_type, body, split.query)
+            except ValueError:
+                params = {"_raw": body.decode("utf-8", "replace")}
+
+        with self._condition:
+            answer = self._answer(method, params)
+            self._calls.append(
+                Call(
+                    method=method,
+                    params=params,
+                    headers=headers,
+                    time=started,
+                    status=answer.status,
+                    response=answer.body if isinstance(answer.body, dict) else None,
+                    raw=body,
+                )
+            )
+            self._condition.notify_all()
+        if self.latency > 0:
+            time.sleep(self.latency)
+        return answer
+
+    def _answer(self, method: str, params: dict[str, Any]) -> _Answer:
+        queue = self._scripts.get(method)
+        if queue:
+            script = queue[0]
+            script.times -= 1
+            if script.times <= 0:
+                queue.popleft()
+            return _Answer(script.status, script.body, script.headers)
+        if method == UPLOAD:
+            return _Answer(200, f"OK - {params['length']}")
+        if method == RESPONSE_URL:
+            return _Answer(200, {"ok": True})
+        builder = getattr(self, "_r_" + method.replace(".", "_"), None)
+        result: dict[str, Any] = {"ok": True}
+        if builder is not None:
+            result.update(builder(params))
+        result.update(self._overrides.get(method, {}))
+        return _Answer(200, result)
+
+    # ----------------------------------------------------------------- normal answers
+    # Called with the condition held; each returns the fields besides "ok".
+
+    def _next_ts(self) -> str:
+        self._ts_micros += 100
+        micros = self._ts_micros - 100
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        self._serial += 1
+        return f"{prefix}{self._serial:08X}"
+
+    def _message(self, params: dict[str, Any], ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": "A1",
+            "team": TEAM_ID,
+            "text": params.get("text", ""),
+            "ts": ts,
+        }
+        for key in ("blocks", "attachments", "thread_ts", "metadata"):
+            if key in params:
+                message[key] = params[key]
+        return message
+
+    def _r_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": TEAM_URL,
+            "team": "Acme",
+            "user": "llm-advisor",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _r_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = self._next_ts()
+        return {"channel": params.get("channel", ""), "ts": ts, "message": self._message(params, ts)}
+
+    def _r_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"message_ts": self._next_ts()}
+
+    def _r_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = str(params.get("ts", ""))
+        return {
+            "channel": params.get("channel", ""),
+            "ts": ts,
+            "text": params.get("text", ""),
+            "message": self._message(params, ts),
+        }
+
+    def _r_chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": params.get("channel", ""), "ts": params.get("ts", "")}
+
+    def _r_chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", "C"))
+        ts = str(params.get("message_ts", ""))
+        return {"channel": channel, "permalink": f"{TEAM_URL}archives/{channel}/p{ts.replace('.', '')}"}
+
+    def _view(self, params: dict[str, Any], view_id: str | None) -> dict[str, Any]:
+        raw = params.get("view")
+        requested: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
+        if view_id is None or view_id not in self._views:
+            view_id = view_id or self._next_id("V")
+        view: dict[str, Any] = {
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "type": requested.get("type", "modal"),
+            "blocks": requested.get("blocks", []),
+            "private_metadata": requested.get("private_metadata", ""),
+            "callback_id": requested.get("callback_id", ""),
+            "external_id": requested.get("external_id", ""),
+            "state": {"values": {}},
+            "hash": f"{time.time():.6f}.{self._next_id('h')}",
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "app_id": "A1",
+            "app_installed_team_id": TEAM_ID,
+            "bot_id": BOT_ID,
+        }
+        for key in ("title", "submit", "close", "clear_on_close", "notify_on_close"):
+            if key in requested:
+                view[key] = requested[key]
+        self._views[view_id] = view
+        return view
+
+    def _r_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"view": self._view(params, None)}
+
+    def _r_views_push(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"view": self._view(params, None)}
+
+    def _r_views_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        view_id = params.get("view_id")
+        return {"view": self._view(params, str(view_id) if view_id else None)}
+
+    def _r_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = self._view(params, None)
+        view["type"] = "home"
+        return {"view": view}
+
+    def _r_conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", "C1"))
+        is_im = channel.startswith("D")
+        info: dict[str, Any] = {
+            "id": channel,
+            "created": 1_700_000_000,
+            "is_channel": channel.startswith("C"),
+            "is_group": channel.startswith("G"),
+            "is_im": is_im,
+            "is_private": not channel.startswith("C"),
+            "is_archived": False,
+            "is_member": True,
+            "is_ext_shared": False,
+            "context_team_id": TEAM_ID,
+        }
+        if is_im:
+            info["user"] = "U1"
+        else:
+            info.update({"name": "general" if channel == "C1" else channel.lower(), "num_members": 3})
+        return {"channel": info}
+
+    def _r_users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user", "U1"))
+        name = "llm-advisor" if user == BOT_USER_ID else f"user-{user.lower()}"
+        return {
+            "user": {
+                "id": user,
+                "team_id": TEAM_ID,
+                "name": name,
+                "real_name": name.replace("-", " ").title(),
+                "deleted": False,
+                "is_bot": user == BOT_USER_ID,
+                "is_admin": False,
+                "tz": "Europe/Berlin",
+                "tz_offset": 3600,
+                "profile": {"display_name": name, "real_name": name.replace("-", " ").title()},
+            }
+        }
+
+    def _r_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = self._next_id("F")
+        return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
+
+    def _r_files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        requested = params.get("files")
+        entries = requested if isinstance(requested, list) else []
+        files = []
+        for entry in entries:
+            file_id = str(entry.get("id", ""))
+            title = entry.get("title") or file_id
+            files.append(
+                {
+                    "id": file_id,
+                    "title": title,
+                    "name": title,
+                    "user": BOT_USER_ID,
+                    "permalink": f"{TEAM_URL}files/{BOT_USER_ID}/{file_id}/{title}",
+                }
+            )
+        return {"files": files}

@@ -1,0 +1,287 @@
+"""The Slack fakes work with the real slack_sdk and slack_bolt."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_bolt import Ack, App, Say
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from . import payloads
+from .fake_slack import RESPONSE_URL, UPLOAD, FakeSlack
+from .signing import (
+    FORM,
+    JSON,
+    action_body,
+    block_action,
+    bolt_request,
+    command_body,
+    event_body,
+    post,
+    retry_headers,
+    view_submission,
+)
+
+SECRET = "test-signing-secret"
+BLOCKS: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Hybrid* wins"}}]
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as server:
+        yield server
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake.base_url)
+
+
+@pytest.fixture
+def app(fake: FakeSlack) -> App:
+    bolt = App(
+        token="xoxb-test",
+        signing_secret=SECRET,
+        client=WebClient(token="xoxb-test", base_url=fake.base_url),
+    )
+
+    @bolt.event("app_mention")
+    def on_mention(event: dict[str, Any], say: Say) -> None:
+        say(text=f"echo: {event['text']}", thread_ts=event.get("thread_ts") or event["ts"])
+
+    @bolt.command("/llm-advisor")
+    def on_command(ack: Ack, command: dict[str, Any]) -> None:
+        ack(text=f"got {command['text']} from {command['user_id']}")
+
+    @bolt.action("pick")
+    def on_pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        container = body["container"]
+        value = body["actions"][0]["value"]
+        client.chat_postMessage(channel=container["channel_id"], thread_ts=container["thread_ts"], text=value)
+
+    @bolt.view("intake")
+    def on_intake(ack: Ack, view: dict[str, Any]) -> None:
+        ack(response_action="errors", errors={"b": view["state"]["values"]["b"]["a"]["value"]})
+
+    return bolt
+
+
+# ---------------------------------------------------------------------------- the fake Web API
+
+
+def test_post_message_with_blocks_is_recorded_with_decoded_blocks(fake: FakeSlack, client: WebClient) -> None:
+    first = client.chat_postMessage(channel="C1", text="Hybrid wins", blocks=BLOCKS, thread_ts="1.0")
+    second = client.chat_postMessage(channel="C1", text="again")
+
+    call = fake.wait_for("chat.postMessage", count=2)[0]
+    assert call.params["blocks"] == BLOCKS
+    assert call.params["channel"] == "C1" and call.params["thread_ts"] == "1.0"
+    assert call.headers["authorization"] == "Bearer xoxb-test"
+    assert call.headers["content-type"].startswith("application/json")  # slack_sdk sends JSON here
+    assert first["message"]["blocks"] == BLOCKS and first["message"]["thread_ts"] == "1.0"
+    assert float(second["ts"]) > float(first["ts"])
+    assert first["ts"] == "1712345678.000100"
+
+
+def test_form_encoded_json_strings_are_decoded(fake: FakeSlack) -> None:
+    # chat.getPermalink / pins.add etc. go form-encoded; blocks as a JSON string in a form body decode too.
+    client = WebClient(token="xoxb-test", base_url=fake.base_url + "api/")
+    client.api_call("chat.postMessage", params={"channel": "C1", "text": "t", "blocks": json.dumps(BLOCKS)})
+    link = client.chat_getPermalink(channel="C9", message_ts="1712345678.000100")
+
+    call = fake.last("chat.postMessage")
+    assert call.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert call.params["blocks"] == BLOCKS
+    assert link["permalink"] == "https://acme.slack.com/archives/C9/p1712345678000100"
+    assert [c.method for c in fake.calls()] == ["chat.postMessage", "chat.getPermalink"]
+
+
+def test_plausible_answers(fake: FakeSlack, client: WebClient) -> None:
+    auth = client.auth_test()
+    assert (auth["user_id"], auth["bot_id"], auth["team_id"]) == ("UBOT", "BBOT", "T1")
+    opened = client.views_open(trigger_id="t", view={"type": "modal", "callback_id": "intake", "blocks": []})
+    updated = client.views_update(view_id=opened["view"]["id"], view={"type": "modal", "blocks": BLOCKS})
+    assert updated["view"]["id"] == opened["view"]["id"] and updated["view"]["blocks"] == BLOCKS
+    assert client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]["type"] == "home"
+    assert client.conversations_info(channel="C1")["channel"]["is_member"] is True
+    assert client.users_info(user="U7")["user"]["id"] == "U7"
+    assert client.chat_postEphemeral(channel="C1", user="U1", text="psst")["message_ts"]
+    assert client.reactions_add(channel="C1", timestamp="1.0", name="eyes")["ok"]
+    assert client.api_call("some.unknownMethod")["ok"]
+    fake.override("conversations.info", channel={"id": "C2", "is_member": False})
+    assert client.conversations_info(channel="C2")["channel"]["is_member"] is False
+    assert fake.calls("views.open")[0].params["view"]["callback_id"] == "intake"
+
+
+def test_files_upload_v2_end_to_end(fake: FakeSlack, client: WebClient) -> None:
+    result = client.files_upload_v2(content=b"png bytes", filename="x.png", channel="C1", thread_ts="1.0")
+
+    assert [c.method for c in fake.calls()] == [
+        "files.getUploadURLExternal",
+        UPLOAD,
+        "files.completeUploadExternal",
+    ]
+    get_url, upload, complete = fake.calls()
+    assert get_url.params["filename"] == "x.png" and get_url.params["length"] == str(len(b"png bytes"))
+    assert upload.params == {"file_id": get_url.response["file_id"], "length": len(b"png bytes")}  # type: ignore[index]
+    assert upload.raw == b"png bytes"
+    assert complete.params["channel_id"] == "C1" and complete.params["thread_ts"] == "1.0"
+    assert complete.params["files"][0]["id"] == upload.params["file_id"]
+    assert result["file"]["id"] == upload.params["file_id"]
+
+
+def test_rate_limit_is_retried_after_retry_after(fake: FakeSlack) -> None:
+    client = WebClient(
+        token="xoxb-test",
+        base_url=fake.base_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+    fake.status("chat.postMessage", code=429, retry_after=0)
+
+    response = client.chat_postMessage(channel="C1", text="hello")
+
+    assert response["ok"] is True
+    calls = fake.calls("chat.postMessage")
+    assert [c.status for c in calls] == [429, 200]
+    assert calls[0].response == {"ok": False, "error": "ratelimited"}
+
+
+def test_rate_limit_without_retry_handler_raises(fake: FakeSlack, client: WebClient) -> None:
+    fake.status("chat.update", code=429, retry_after=3)
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_update(channel="C1", ts="1.0", text="x")
+    assert raised.value.response.status_code == 429
+    assert raised.value.response.headers["Retry-After"] == "3"
+
+
+def test_server_error_status(fake: FakeSlack, client: WebClient) -> None:
+    fake.status("pins.add", code=503, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as raised:
+            client.pins_add(channel="C1", timestamp="1.0")
+        assert raised.value.response.status_code == 503
+    assert client.pins_add(channel="C1", timestamp="1.0")["ok"] is True
+
+
+def test_scripted_error_raises_then_recovers(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail("chat.postMessage", error="not_in_channel")
+
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C1", text="hello")
+    assert raised.value.response["error"] == "not_in_channel"
+    assert client.chat_postMessage(channel="C1", text="hello")["ok"] is True
+    assert [c.ok for c in fake.calls("chat.postMessage")] == [False, True]
+    assert "not_in_channel" in fake.summary()
+
+
+def test_wait_for_times_out_with_a_summary(fake: FakeSlack, client: WebClient) -> None:
+    client.auth_test()
+    with pytest.raises(AssertionError, match=r"chat\.postMessage.*received: auth\.test"):
+        fake.wait_for("chat.postMessage", timeout=0.2)
+    fake.reset()
+    assert fake.calls() == []
+
+
+def test_latency_delays_answers() -> None:
+    with FakeSlack(latency=0.2) as fake:
+        started = time.monotonic()
+        WebClient(token="xoxb-test", base_url=fake.base_url).auth_test()
+        assert time.monotonic() - started >= 0.2
+
+
+# ---------------------------------------------------------------------------- Bolt with signed requests
+
+
+def test_signed_app_mention_reaches_the_listener(fake: FakeSlack, app: App) -> None:
+    event = payloads.app_mention(f"{payloads.BOT_MENTION} which model?", thread_ts=None)
+    response = app.dispatch(bolt_request(event_body(event), JSON, SECRET))
+
+    assert response.status == 200
+    posted = fake.wait_for("chat.postMessage")[0]
+    assert posted.params["channel"] == "C1"
+    assert posted.params["thread_ts"] == event["ts"]
+    assert posted.params["text"] == "echo: <@UBOT> which model?"
+
+
+def test_retried_event_is_still_signed(fake: FakeSlack, app: App) -> None:
+    body = event_body(payloads.app_mention("<@UBOT> hi"))
+    response = app.dispatch(bolt_request(body, JSON, SECRET, retry_headers(1, "http_timeout")))
+    assert response.status == 200
+    fake.wait_for("chat.postMessage")
+
+
+def test_wrong_signature_is_rejected(fake: FakeSlack, app: App) -> None:
+    body = event_body(payloads.app_mention("<@UBOT> hi"))
+    assert app.dispatch(bolt_request(body, JSON, "not-the-secret")).status == 401
+
+
+def test_stale_timestamp_is_rejected(fake: FakeSlack, app: App) -> None:
+    body = event_body(payloads.app_mention("<@UBOT> hi"))
+    stale = int(time.time()) - 600
+    assert app.dispatch(bolt_request(body, JSON, SECRET, timestamp=stale)).status == 401
+    assert fake.calls("chat.postMessage") == []
+
+
+def test_own_bot_message_is_dropped_by_bolt(fake: FakeSlack, app: App) -> None:
+    seen: list[str] = []
+    app.message("")(lambda message: seen.append(message["text"]))
+    own = payloads.bot_message("mine", bot_id="BBOT")
+    other = payloads.bot_message("theirs")
+    assert app.dispatch(bolt_request(event_body(own), JSON, SECRET)).status == 200
+    assert app.dispatch(bolt_request(event_body(other), JSON, SECRET)).status == 200
+    deadline = time.monotonic() + 5
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert seen == ["theirs"]
+
+
+def test_slash_command_form_body(app: App) -> None:
+    response = app.dispatch(bolt_request(command_body("compare gpt vs llama", user_id="U5"), FORM, SECRET))
+    assert response.status == 200
+    assert response.body == "got compare gpt vs llama from U5"
+
+
+def test_block_action_and_view_submission(fake: FakeSlack, app: App) -> None:
+    click = block_action("pick", "hybrid", message_ts="1712345678.000200", thread_ts="1712345678.000100")
+    assert app.dispatch(bolt_request(action_body(click), None, SECRET)).status == 200
+    posted = fake.wait_for("chat.postMessage")[0]
+    assert (posted["text"], posted["thread_ts"]) == ("hybrid", "1712345678.000100")
+
+    submit = view_submission("intake", {"b": {"a": "12 QPS"}}, private_metadata='{"thread": "1.0"}')
+    response = app.dispatch(bolt_request(action_body(submit), FORM, SECRET))
+    assert response.status == 200
+    assert json.loads(response.body) == {"response_action": "errors", "errors": {"b": "12 QPS"}}
+
+
+def test_payload_shapes() -> None:
+    reply = payloads.message("hi", thread_ts="1.0", channel_type="im", channel="D1")
+    assert reply["thread_ts"] == "1.0" and reply["channel_type"] == "im" and "subtype" not in reply
+    edit = payloads.message_changed("new", "old", ts="2.0")
+    assert edit["subtype"] == "message_changed" and edit["message"]["ts"] == "2.0"
+    assert edit["previous_message"]["text"] == "old"
+    assert payloads.channel_join()["subtype"] == "channel_join"
+    assert payloads.app_home_opened("U3")["tab"] == "home"
+    first, second = payloads.new_ts(), payloads.new_ts()
+    assert tuple(map(int, first.split("."))) < tuple(map(int, second.split(".")))
+
+
+def test_post_signs_requests_over_http(fake: FakeSlack) -> None:
+    body = command_body("hi")
+    status, answer = post(fake.response_url("cmd"), body, None, SECRET, {"X-Slack-Retry-Num": "2"})
+
+    assert (status, json.loads(answer)) == (200, {"ok": True})
+    call = fake.last(RESPONSE_URL)
+    assert call.params["_name"] == "cmd" and call.params["text"] == "hi"
+    assert call.headers["content-type"] == FORM
+    assert call.headers["x-slack-signature"].startswith("v0=")
+    assert call.headers["x-slack-retry-num"] == "2"
+
+    fake.status(RESPONSE_URL, code=500, body="boom")
+    assert post(fake.response_url(), body, FORM, SECRET) == (500, "boom")
