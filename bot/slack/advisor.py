@@ -98,6 +98,7 @@ class SlackAdvisor:
             self._chart_for_last_advice(key, channel, thread_ts)
         except SlackCallFailed as exc:
             log.warning("could not answer in Slack", extra={"method": exc.method, "error": exc.error})
+            self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
         except Exception:
             log.exception("turn failed")
             self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)

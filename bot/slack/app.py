@@ -53,6 +53,9 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         signing_secret=signing_secret,
         logger=logging.getLogger("bot.slack.bolt"),
         raise_error_for_unhandled_request=False,
+        # auth.test runs on the first request instead of at start-up, so a Web API that is
+        # briefly unreachable while the bot boots does not keep it down.
+        token_verification_enabled=False,
     )
     bot_user_id = _bot_user_id(client)
     listeners.register(app, SlackAdvisor(services, client, bot_user_id))

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.slack import ids
 from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import FakeSlack, payloads
-from tests.bot.slack.fakes.signing import event_body, post, retry_headers
+from tests.bot.slack.fakes.signing import action_body, block_action, event_body, post, retry_headers
 from tests.conftest import ROOT
 
 
@@ -85,3 +86,24 @@ def test_serve_answers_health_and_a_thread_over_http(served: tuple[str, FakeSlac
     assert post(f"{base}/slack/events", body, None, "wrong-secret")[0] == 401
     status, _ = _get(f"{base}/nowhere")
     assert status == 404
+
+    posted = 2
+    for text in ("approved vendors under our DPA are fine", "our internal product codes and jargon",
+                 "3 ML engineers who run models in prod"):
+        event = event_body(payloads.message(text, ts=payloads.new_ts(), thread_ts=root))
+        assert post(f"{base}/slack/events", event, None, SECRET)[0] == 200
+        posted = len(fake.wait_for("chat.postMessage", posted + 1, timeout=30))
+        time.sleep(0.5)
+        posted = len(fake.calls("chat.postMessage"))
+    pin = None
+    for call in reversed(fake.calls("chat.postMessage")):
+        for block in call.params.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if str(element.get("action_id", "")).startswith(ids.PIN_DECISION):
+                    pin = (call, element)
+    assert pin is not None, "the recommendation carries a Pin decision button"
+    call, element = pin
+    action = block_action(element["action_id"], element["value"], thread_ts=root,
+                          message_ts=str(call.response["ts"]), message_blocks=call.params["blocks"])
+    assert post(f"{base}/slack/events", action_body(action), None, SECRET)[0] == 200
+    fake.wait_for("pins.add", timeout=30)
