@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import Engine
 from bot.conversation.service import ConversationService
+from bot.guidance import ReconnectingGuidance
 from bot.settings import Settings
 from bot.store import Store
 from scoring import Policy, load_policy
@@ -25,44 +26,49 @@ class Services:
     settings: Settings
     policy: Policy
     store: Store
-    knowledge: KnowledgeBase | None
-    """None when the index could not be opened; advice is then given without sources."""
-    knowledge_problem: str
+    knowledge: ReconnectingGuidance
+    """The guidance index; while it is unreachable, advice is given without sources."""
     engine: Engine
     conversations: ConversationService
 
 
-def open_knowledge(settings: Settings, progress: Progress | None = None
-                   ) -> tuple[KnowledgeBase | None, str]:
-    """The knowledge base, built on first use, or None and the reason it is unavailable."""
-    from knowledge import IndexUnavailable, KnowledgeBase
+def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
+    """The knowledge base, built on first use; raises IndexUnavailable when out of reach."""
+    from knowledge import KnowledgeBase
 
+    kb = KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders)
+    kb.ensure_built(progress)
+    return kb
+
+
+def guidance(settings: Settings, progress: Progress | None = None,
+             initial: KnowledgeBase | None = None) -> ReconnectingGuidance:
+    """The guidance, opened now if possible and reopened later if not."""
+    def opener() -> KnowledgeBase:
+        return open_knowledge(settings, progress)
+
+    if initial is not None:
+        return ReconnectingGuidance(opener, initial=initial)
     try:
-        kb = KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders)
-        kb.ensure_built(progress)
-        return kb, ""
-    except IndexUnavailable as exc:
+        return ReconnectingGuidance(opener, initial=opener())
+    except Exception as exc:
         log.warning("guidance index unavailable: %s", exc)
-        return None, str(exc)
+        return ReconnectingGuidance(opener, problem=str(exc))
 
 
 def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
-                   with_knowledge: bool = True, progress: Progress | None = None) -> Services:
+                   progress: Progress | None = None) -> Services:
     """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
     policy = load_policy(settings.policy_file)
     store = Store.from_settings(settings)
     store.migrate()
-    problem = ""
-    if knowledge is None and with_knowledge:
-        knowledge, problem = open_knowledge(settings, progress)
-    kb = knowledge
+    kb = guidance(settings, progress, knowledge)
     extractor = None
     if settings.llm_model:
         from bot.llm_fallback import load_fallback
 
         extractor = load_fallback(settings.llm_model)
-    engine = Engine(policy, kb, index_version=(lambda: kb.version) if kb is not None else None,
+    engine = Engine(policy, kb, index_version=lambda: kb.version,
                     **({"extractor": extractor} if extractor is not None else {}))
-    return Services(settings=settings, policy=policy, store=store, knowledge=kb,
-                    knowledge_problem=problem, engine=engine,
+    return Services(settings=settings, policy=policy, store=store, knowledge=kb, engine=engine,
                     conversations=ConversationService(engine, store))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     """Extra folders of the organisation's own guidance, separated by the OS path separator."""
     llm_model: str | None = Field(default=None, validation_alias="ADVISOR_LLM_MODEL")
     """Optional LangChain chat model ("provider:model") used only when the rules read nothing."""
+    retention_days: int = Field(default=30, ge=0, validation_alias="ADVISOR_RETENTION_DAYS")
+    """`llm-advisor prune` deletes conversations idle for longer than this; decisions stay."""
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, validation_alias="CHROMA_URL")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
@@ -36,6 +39,29 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/", validation_alias="SLACK_API_URL"
     )
+    log_format: Literal["json", "text"] | None = Field(
+        default=None, validation_alias="ADVISOR_LOG_FORMAT"
+    )
+    """json (one object per line) or text; unset: json for `serve`, text for the other commands."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", validation_alias="ADVISOR_LOG_LEVEL"
+    )
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return (value.strip().lower() or None) if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return (value.strip().upper() or "INFO") if isinstance(value, str) else value
+
+    @property
+    def secrets(self) -> list[str]:
+        """The configured tokens and signing secret, for log redaction."""
+        values = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return [value.get_secret_value() for value in values if value is not None]
 
     @property
     def guide_folders(self) -> list[Path]:

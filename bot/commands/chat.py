@@ -30,8 +30,8 @@ def _services(settings: Settings) -> Services:
         services = build_services(settings)
     except (PolicyError, StoreUnavailable) as exc:
         raise _fail(str(exc)) from None
-    if services.knowledge is None:
-        typer.echo(f"warning: {services.knowledge_problem}; answers come without sources.", err=True)
+    if not services.knowledge.available:
+        typer.echo(f"warning: {services.knowledge.problem}; answers come without sources.", err=True)
     return services
 
 

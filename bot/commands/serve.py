@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
@@ -21,22 +20,28 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     threads: Annotated[int, typer.Option(min=1, max=64, help="Request threads.")] = 8,
 ) -> None:
-    """Run the Slack bot: HTTP mode at POST /slack/events (GET /healthz), or Socket Mode when
-    SLACK_APP_TOKEN is set."""
+    """Run the Slack bot: HTTP mode at POST /slack/events (GET /healthz, GET /metrics), or Socket
+    Mode when SLACK_APP_TOKEN is set. Logs are JSON lines unless ADVISOR_LOG_FORMAT=text."""
     settings: Settings = ctx.obj
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot.observability.logs import configure_logging
+
+    configure_logging(settings.log_format or "json", settings.log_level, settings.secrets)
     if settings.slack_bot_token is None:
         raise _fail("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
                     "`llm-advisor chat`")
     if settings.slack_app_token is None and settings.slack_signing_secret is None:
         raise _fail("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it")
 
+    from bot.observability.metrics import Metrics
+
+    metrics = Metrics()
+
     def build() -> tuple[object, object]:
         from bot.services import build_services
         from bot.slack.app import build_app
 
         services = build_services(settings)
-        return build_app(settings, services), services
+        return build_app(settings, services, metrics=metrics), services
 
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -48,8 +53,9 @@ def serve(
         return
     from bot.slack.server import run_gunicorn
 
-    typer.echo(f"llm-advisor: serving Slack events on http://{host}:{port}/slack/events", err=True)
-    run_gunicorn(build, host, port, threads)  # type: ignore[arg-type]
+    typer.echo(f"llm-advisor: serving Slack events on http://{host}:{port}/slack/events "
+               "(GET /healthz, GET /metrics)", err=True)
+    run_gunicorn(build, host, port, threads, metrics)  # type: ignore[arg-type]
 
 
 def start(ctx: typer.Context) -> None:

@@ -10,11 +10,16 @@ import contextlib
 import logging
 import os
 import socket
+import threading
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.conversation import build_advice
+from bot.conversation.replies import Reply
+from bot.observability import Metrics, log_context
 from bot.services import Services
 from bot.slack import ids, render
 from bot.slack.chart import cost_chart_png
@@ -45,12 +50,18 @@ def _text(message: str) -> render.SlackMessage:
 
 
 class SlackAdvisor:
-    def __init__(self, services: Services, client: WebClient, bot_user_id: str | None = None) -> None:
+    def __init__(self, services: Services, client: WebClient, bot_user_id: str | None = None,
+                 metrics: Metrics | None = None) -> None:
         self.services = services
         self.client = client
         self.poster = Poster(client)
         self.bot_user_id = bot_user_id
+        self.metrics = metrics or Metrics()
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
+        # When each message queued here was received, so a turn's latency includes its wait in
+        # the queue; an item queued by another replica is timed from when it is processed.
+        self._queued_at: dict[tuple[str, str], float] = {}
+        self._queued_lock = threading.Lock()
 
     @property
     def store(self) -> Any:
@@ -69,6 +80,9 @@ class SlackAdvisor:
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
         # itself (channel + ts) is what must be answered once.
         if not self.store.claim_event(f"msg:{message.channel}:{message.ts}"):
+            self.metrics.duplicate_delivery()
+            log.info("duplicate delivery ignored", extra={
+                "team": message.team, "channel": message.channel, "thread_ts": message.thread_root})
             return
         thread = None if message.is_dm and not message.thread_ts else message.thread_root
         self.turn(key, message.ts, message.text, message.user, message.team, message.channel, thread)
@@ -76,33 +90,63 @@ class SlackAdvisor:
     def turn(self, key: str, message_ts: str, text: str, user: str, team: str, channel: str,
              thread_ts: str | None) -> None:
         """Queue the message and process the conversation's queue in message order."""
-        self.store.enqueue(key, message_ts, {"text": text, "user": user, "team": team,
-                                             "channel": channel, "thread_ts": thread_ts})
-        self.store.drain(key, self.holder, lambda item: self._process(key, item),
-                         until_ts=message_ts)
+        with self._queued_lock:
+            self._queued_at[(key, message_ts)] = time.monotonic()
+        try:
+            self.store.enqueue(key, message_ts, {"text": text, "user": user, "team": team,
+                                                 "channel": channel, "thread_ts": thread_ts})
+            self.store.drain(key, self.holder, lambda item: self._process(key, item),
+                             until_ts=message_ts)
+        finally:
+            with self._queued_lock:
+                self._queued_at.pop((key, message_ts), None)
 
     def _process(self, key: str, item: InboxItem) -> dict[str, Any] | None:
         payload = item.payload
         channel, thread_ts = payload["channel"], payload.get("thread_ts")
-        try:
-            def work() -> list[render.SlackMessage]:
-                replies = self.services.conversations.handle(
-                    key, payload["text"], owner_user=payload["user"], team=payload["team"],
-                    channel=channel)
-                return [m for reply in replies for m in render.reply_messages(reply, key)]
+        with self._queued_lock:
+            started = self._queued_at.get((key, item.message_ts), time.monotonic())
+        parsed = ids.parse_conversation_key(key)
+        team, _, thread = parsed if parsed else (payload.get("team"), channel, thread_ts)
+        outcome = "ok"
+        advised: list[str] = []
+        with log_context(team=team, channel=channel, thread_ts=thread):
+            try:
+                def work() -> list[render.SlackMessage]:
+                    replies = self.services.conversations.handle(
+                        key, payload["text"], owner_user=payload["user"], team=payload["team"],
+                        channel=channel)
+                    advised.extend(self._count_recommendations(replies))
+                    return [m for reply in replies for m in render.reply_messages(reply, key)]
 
-            if thread_ts:
-                self.poster.post_with_working_signal(channel, thread_ts, work)
-            else:
-                self.poster.post_all(channel, work())
-            self._chart_for_last_advice(key, channel, thread_ts)
-        except SlackCallFailed as exc:
-            log.warning("could not answer in Slack", extra={"method": exc.method, "error": exc.error})
-            self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
-        except Exception:
-            log.exception("turn failed")
-            self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
+                if thread_ts:
+                    self.poster.post_with_working_signal(channel, thread_ts, work)
+                else:
+                    self.poster.post_all(channel, work())
+                self._chart_for_last_advice(key, channel, thread_ts)
+            except SlackCallFailed as exc:
+                outcome = "slack_error"
+                log.warning("could not answer in Slack",
+                            extra={"method": exc.method, "error": exc.error})
+                self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
+            except Exception:
+                outcome = "error"
+                log.exception("turn failed")
+                self.poster.try_ephemeral(channel, payload["user"], _text(APOLOGY), thread_ts)
+            seconds = time.monotonic() - started
+            self.metrics.turn_processed(outcome, seconds)
+            log.info("turn processed", extra={
+                "team": team, "channel": channel, "thread_ts": thread, "outcome": outcome,
+                "latency_ms": round(seconds * 1000, 1),
+                **({"recommendation": advised[-1]} if advised else {})})
         return None
+
+    def _count_recommendations(self, replies: Sequence[Reply]) -> list[str]:
+        given = [str(reply.advice.result.recommendation) for reply in replies
+                 if reply.advice is not None]
+        for recommendation in given:
+            self.metrics.recommendation_given(recommendation)
+        return given
 
     def _chart_for_last_advice(self, key: str, channel: str, thread_ts: str | None) -> None:
         state = self.services.conversations.load(key)
@@ -148,6 +192,7 @@ class SlackAdvisor:
         except SlackCallFailed as exc:
             self._explain_post_failure(channel, user, exc)
             return
+        self._count_recommendations(advice_replies)
         key = ids.conversation_key(team, channel, root)
         self.store.save(key, state.model_dump(mode="json"), None, owner_user=user, team=team,
                         channel=channel)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -12,21 +14,25 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.observability import ApiCallRecorder, CountedRetryHandler, Metrics, describe_request, log_context
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.advisor import SlackAdvisor
+
+request_log = logging.getLogger("bot.slack.requests")
 
 
 class SlackNotConfigured(ValueError):
     """A required Slack setting is missing."""
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
     """A client for `SLACK_API_URL` that retries connection errors, 429 (honouring
-    Retry-After) and 5xx answers."""
+    Retry-After) and 5xx answers, counting every attempt and retry in `metrics`."""
     if settings.slack_bot_token is None:
         raise SlackNotConfigured("SLACK_BOT_TOKEN is not set")
+    metrics = metrics or Metrics()
     base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") \
         else settings.slack_api_url + "/"
     return WebClient(
@@ -34,21 +40,57 @@ def web_client(settings: Settings) -> WebClient:
         base_url=base_url,
         timeout=15,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=4),
+            ApiCallRecorder(metrics),
+            CountedRetryHandler(ConnectionErrorRetryHandler(max_retry_count=2), "connection_error",
+                                metrics),
+            CountedRetryHandler(RateLimitErrorRetryHandler(max_retry_count=5), "rate_limited",
+                                metrics),
+            CountedRetryHandler(ServerErrorRetryHandler(max_retry_count=4), "server_error", metrics),
         ],
     )
 
 
-def build_app(settings: Settings, services: Services, client: WebClient | None = None) -> App:
-    """The Bolt app for this workspace, with every listener group registered."""
+class ObservedApp(App):
+    """Bolt's App, timing, counting and logging each request it dispatches: HTTP and Socket
+    Mode alike, including those refused before any listener runs (a bad signature)."""
+
+    def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metrics = metrics
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        about = describe_request(req.body if isinstance(req.body, dict) else {})
+        retry = next(iter(req.headers.get("x-slack-retry-num") or ()), None)
+        status = 500
+        try:
+            with log_context(**about.log_fields()):
+                response = super().dispatch(req)
+            status = response.status
+            return response
+        finally:
+            seconds = time.perf_counter() - started
+            self.metrics.request_acked(about.kind, status, seconds)
+            request_log.log(logging.INFO if status < 400 else logging.WARNING, "slack request",
+                            extra={**about.log_fields(), "status": status,
+                                   "latency_ms": round(seconds * 1000, 1),
+                                   **({"retry_num": retry} if retry else {})})
+
+
+def build_app(settings: Settings, services: Services, client: WebClient | None = None,
+              metrics: Metrics | None = None) -> App:
+    """The Bolt app for this workspace, with every listener group registered.
+
+    `metrics` receives its requests, turns and Web API calls (a given `client` is used as it
+    is: only a client built here counts its calls)."""
     if settings.slack_signing_secret is None and settings.slack_app_token is None:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set")
-    client = client or web_client(settings)
+    metrics = metrics or Metrics()
+    client = client or web_client(settings, metrics)
     signing_secret = (settings.slack_signing_secret.get_secret_value()
                       if settings.slack_signing_secret else "socket-mode")
-    app = App(
+    app = ObservedApp(
+        metrics=metrics,
         client=client,
         signing_secret=signing_secret,
         logger=logging.getLogger("bot.slack.bolt"),
@@ -58,7 +100,7 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         token_verification_enabled=False,
     )
     bot_user_id = _bot_user_id(client)
-    listeners.register(app, SlackAdvisor(services, client, bot_user_id))
+    listeners.register(app, SlackAdvisor(services, client, bot_user_id, metrics))
     return app
 
 

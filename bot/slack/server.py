@@ -1,4 +1,5 @@
-"""HTTP mode: one WSGI app (POST /slack/events, GET /healthz) under gunicorn's threaded worker."""
+"""HTTP mode: one WSGI app (POST /slack/events, GET /healthz, GET /metrics) under gunicorn's
+threaded worker."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from bot.observability import CONTENT_TYPE, Metrics
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 Builder = Callable[[], "tuple[App, Services]"]
 
 
@@ -29,10 +33,13 @@ def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -
 
 class AdvisorWSGI:
     """Serves at once; answers 503 until the index, model and store are ready (built in the
-    background, so a first start that builds the index never blocks health checks)."""
+    background, so a first start that builds the index never blocks health checks).
 
-    def __init__(self, build: Builder, background: bool = True) -> None:
+    `/metrics` shows `metrics`: pass the same object to the app that `build` makes."""
+
+    def __init__(self, build: Builder, background: bool = True, metrics: Metrics | None = None) -> None:
         self._build = build
+        self.metrics = metrics or Metrics()
         self._ready = threading.Event()
         self._error = ""
         self._handler: Any = None
@@ -54,6 +61,7 @@ class AdvisorWSGI:
         self._handler = SlackRequestHandler(app, path=EVENTS_PATH)
         self._services = services
         self._ready.set()
+        self.metrics.set_ready(True)
 
     def wait_ready(self, timeout: float) -> bool:
         return self._ready.wait(timeout)
@@ -65,7 +73,7 @@ class AdvisorWSGI:
         services = self._services
         assert services is not None
         store_ok = services.store.ping()
-        index = "ok" if services.knowledge is not None else "unavailable"
+        index = "ok" if services.knowledge.available else "unavailable"
         return store_ok, {"status": "ok" if store_ok else "degraded",
                           "store": "ok" if store_ok else "unreachable", "index": index}
 
@@ -75,27 +83,45 @@ class AdvisorWSGI:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             ok, body = self.health()
             return _respond(start_response, "200 OK" if ok else "503 Service Unavailable", body)
+        if path == METRICS_PATH and method in ("GET", "HEAD"):
+            data = self.metrics.exposition()
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE),
+                                      ("Content-Length", str(len(data)))])
+            return [data]
         if path == EVENTS_PATH and method == "POST":
             if not self._ready.is_set():
+                # The app (which counts every request it dispatches) does not exist yet.
+                self.metrics.request_acked("unknown", 503, 0.0)
                 return _respond(start_response, "503 Service Unavailable", {"status": "starting"})
             return self._handler(environ, start_response)  # type: ignore[no-any-return]
         return _respond(start_response, "404 Not Found", {"error": "not found"})
 
 
-def run_gunicorn(build: Builder, host: str, port: int, threads: int) -> None:
+def run_gunicorn(build: Builder, host: str, port: int, threads: int,
+                 metrics: Metrics | None = None) -> None:
     """Serve with gunicorn: one worker process (the model and index are loaded once) and a
     thread pool, which suits Bolt's threaded listener runner. The app is built inside the worker,
-    after the fork, so its startup thread and connections belong to the process that serves."""
+    after the fork, so its startup thread and connections belong to the process that serves.
+    Gunicorn's own messages go through the root logger, so they share the configured format."""
     from gunicorn.app.base import BaseApplication
+    from gunicorn.glogging import Logger
+
+    class _RootLogger(Logger):  # type: ignore[misc]
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for handler in list(self.error_log.handlers):
+                self.error_log.removeHandler(handler)
+            self.error_log.propagate = True
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in {"bind": f"{host}:{port}", "workers": 1, "threads": threads,
                                "worker_class": "gthread", "timeout": 60, "graceful_timeout": 10,
-                               "accesslog": None, "loglevel": "warning"}.items():
+                               "accesslog": None, "loglevel": "warning",
+                               "logger_class": _RootLogger}.items():
                 self.cfg.set(key, value)
 
         def load(self) -> AdvisorWSGI:
-            return AdvisorWSGI(build)
+            return AdvisorWSGI(build, metrics=metrics)
 
     _Server().run()

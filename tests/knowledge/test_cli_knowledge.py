@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from bot.cli import app
 from bot.commands import register_all
 from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder
+from tests import servers
 from tests.conftest import ROOT
 from tests.knowledge.conftest import write_guide
 
@@ -78,33 +77,10 @@ def test_eval_bad_set_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a usable evaluation set" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    try:
+    with servers.chroma_server(tmp_path / "server") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_chroma_server_index_is_built_and_searched(
@@ -124,4 +100,4 @@ def test_chroma_server_unreachable_is_a_clear_error(tmp_path: Path) -> None:
     from knowledge import IndexUnavailable
 
     with pytest.raises(IndexUnavailable, match="cannot reach the Chroma server"):
-        KnowledgeBase.open(tmp_path, chroma_url=f"http://127.0.0.1:{_free_port()}")
+        KnowledgeBase.open(tmp_path, chroma_url=f"http://127.0.0.1:{servers.free_port()}")

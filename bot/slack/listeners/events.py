@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -9,6 +10,12 @@ from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.advisor import SlackAdvisor
 from bot.slack.inbound import parse_message_event
+from bot.slack.poster import SlackCallFailed
+from bot.slack.render import SlackMessage
+from bot.store import StoreUnavailable
+
+OUTAGE = ("Sorry, I can't reach my database right now, so I can't take that in. "
+          "Please send it again in a minute.")
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +26,20 @@ def register(app: App, advisor: SlackAdvisor) -> None:
 
     def handle_message(body: dict[str, Any], context: BoltContext) -> None:
         message = parse_message_event(body, context.bot_user_id or advisor.bot_user_id)
-        if message is not None:
+        if message is None:
+            return
+        try:
             advisor.on_message(message)
+        except StoreUnavailable as exc:
+            # Only mentions and DMs are apologised for: during an outage we cannot tell which
+            # threads are ours, and staying quiet in other people's threads matters more.
+            log.warning("database unavailable: %s", exc)
+            if message.mention or message.is_dm:
+                thread = None if message.is_dm and not message.thread_ts else message.thread_root
+                apology = SlackMessage(text=OUTAGE, blocks=[
+                    {"type": "section", "text": {"type": "mrkdwn", "text": OUTAGE}}])
+                with contextlib.suppress(SlackCallFailed):
+                    advisor.poster.post(message.channel, apology, thread)
 
     def handle_home(event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):

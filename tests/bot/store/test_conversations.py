@@ -142,3 +142,27 @@ def test_database_url_prefers_database_url_and_routes_to_psycopg(monkeypatch: py
     url = database_url(Settings())
     assert url == "postgresql+psycopg://u:s3cret@db.internal:5432/advisor"
     assert "s3cret" not in repr(Store(url))
+
+
+def test_migrate_from_many_stores_at_once_on_an_empty_database(store_url: str) -> None:
+    import threading
+
+    from bot.store import Store
+
+    stores = [Store(store_url) for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def migrate(store: Store) -> None:
+        try:
+            store.migrate()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert errors == []

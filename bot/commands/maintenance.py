@@ -1,0 +1,45 @@
+"""`llm-advisor prune`: the retention job operators schedule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings
+
+MIN_EVENT_DAYS = 1
+"""Delivery records must outlive Slack's retry window, whatever the retention."""
+
+
+def prune(
+    ctx: typer.Context,
+    days: Annotated[int | None, typer.Option(
+        min=0, help="Delete conversations idle for longer than this (default: ADVISOR_RETENTION_DAYS).")
+    ] = None,
+) -> None:
+    """Delete old conversations and delivery records. Decision records are kept; `forget`
+    deletes a user's own."""
+    from bot.store import Store, StoreUnavailable
+
+    settings: Settings = ctx.obj
+    keep = days if days is not None else settings.retention_days
+    store = Store.from_settings(settings)
+    try:
+        store.migrate()
+        conversations = store.prune_conversations(timedelta(days=keep))
+        events_age = timedelta(days=max(keep, MIN_EVENT_DAYS))
+        events = store.prune_events(events_age)
+        inbox = store.prune_inbox(events_age)
+    except StoreUnavailable as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    finally:
+        store.close()
+    typer.echo(f"Pruned {conversations} conversation(s) idle for over {keep} day(s), "
+               f"{events} delivery record(s) and {inbox} processed message(s); decisions kept.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(prune)

@@ -1,0 +1,75 @@
+"""The guidance the conversation cites, kept usable when its index is out of reach.
+
+A Chroma server can be down when the bot starts or go down later. Advice is then given from the
+scoring engine alone, marked as given without sources; this wrapper reopens the index on a
+later request, so sources come back without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge import Answer, KnowledgeBase, Passage
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = 10.0
+"""Seconds between attempts to reopen an unreachable index."""
+
+
+class GuidanceUnavailable(RuntimeError):
+    pass
+
+
+class ReconnectingGuidance:
+    """A KnowledgeBase opened on demand; failures surface as exceptions the caller degrades on."""
+
+    def __init__(self, opener: Callable[[], KnowledgeBase], initial: KnowledgeBase | None = None,
+                 problem: str = "", retry_after: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._opener = opener
+        self._kb = initial
+        self.problem = problem
+        self._retry_after = RETRY_AFTER if retry_after is None else retry_after
+        self._clock = clock
+        self._last_attempt = clock() if initial is None and problem else float("-inf")
+        self._lock = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return self._kb is not None
+
+    def knowledge(self) -> KnowledgeBase:
+        """The open knowledge base, reopening it if the last attempt is old enough."""
+        kb = self._kb
+        if kb is not None:
+            return kb
+        with self._lock:
+            if self._kb is None:
+                now = self._clock()
+                if now - self._last_attempt < self._retry_after:
+                    raise GuidanceUnavailable(self.problem or "the guidance index is unavailable")
+                self._last_attempt = now
+                try:
+                    self._kb = self._opener()
+                    self.problem = ""
+                    log.info("guidance index available again")
+                except Exception as exc:
+                    self.problem = str(exc)
+                    log.warning("guidance index still unavailable: %s", exc)
+                    raise GuidanceUnavailable(self.problem) from exc
+            return self._kb
+
+    def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None) -> list[Passage]:
+        return self.knowledge().search(query, k=k, topics=topics)
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        return self.knowledge().ask(question, k=k)
+
+    @property
+    def version(self) -> str:
+        return self.knowledge().version

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.commands import register_all
+from bot.settings import Settings
+from bot.store import DecisionRecord, Store
+
+register_all(app)
+runner = CliRunner()
+
+
+def test_prune_deletes_old_conversations_and_keeps_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings()
+    old = Store.from_settings(settings, clock=lambda: datetime.now(UTC) - timedelta(days=40))
+    old.migrate()
+    old.save("cli:old", {"turns": 1}, None, owner_user="u1")
+    old.add_decision(DecisionRecord(user_id="u1", team="T1", title="old", recommendation="hybrid",
+                                    policy_version="v", index_version="i"))
+    old.close()
+    fresh = Store.from_settings(settings)
+    fresh.save("cli:new", {"turns": 1}, None, owner_user="u1")
+
+    monkeypatch.setenv("ADVISOR_RETENTION_DAYS", "30")
+    result = runner.invoke(app, ["prune"])
+    assert result.exit_code == 0, result.output
+    assert "Pruned 1 conversation(s) idle for over 30 day(s)" in result.stdout
+    assert fresh.load("cli:old") is None and fresh.load("cli:new") is not None
+    assert [d.title for d in fresh.list_decisions("u1")] == ["old"]
+    fresh.close()
+
+
+def test_prune_days_option_overrides_setting() -> None:
+    result = runner.invoke(app, ["prune", "--days", "0"])
+    assert result.exit_code == 0 and "idle for over 0 day(s)" in result.stdout
+
+
+def test_prune_unreachable_database_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:s3cret@127.0.0.1:1/x")
+    result = runner.invoke(app, ["prune"])
+    assert result.exit_code == 2
+    assert "s3cret" not in result.stderr and "error:" in result.stderr
