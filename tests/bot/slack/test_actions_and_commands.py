@@ -225,3 +225,16 @@ def test_web_api_429_and_500_are_retried(slack: Slack, code: int) -> None:
     slack.wait_posts(3)
     statuses = [c.status for c in slack.fake.calls("chat.postMessage")]
     assert statuses[0] == code and statuses.count(200) == 2
+
+
+def test_slack_failing_for_a_while_delays_replies_without_losing_them(slack: Slack) -> None:
+    slack.fake.status("chat.postMessage", code=503, times=3, retry_after=0)
+    slack.fake.status("chat.postMessage", code=429, times=1, retry_after=0)
+    root = payloads.new_ts()
+    slack.send(event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day", ts=root)))
+    deadline = time.monotonic() + 60
+    while len([c for c in slack.fake.calls("chat.postMessage") if c.status == 200]) < 2:
+        assert time.monotonic() < deadline, slack.fake.summary()
+        time.sleep(0.2)
+    delivered = [c.params["text"] for c in slack.fake.calls("chat.postMessage") if c.status == 200]
+    assert len(delivered) == 2 and "90M tokens/month" in delivered[0]
