@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from knowledge.embeddings import Embedder
@@ -89,22 +91,48 @@ def relevant(question: str, passages: list[Passage]) -> list[Passage]:
     return keep
 
 
+class SentenceVectors:
+    """Each passage's sentences with their embeddings, computed once per passage."""
+
+    def __init__(self, embedder: Embedder, size: int = 2048) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[str, list[tuple[str, list[float]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, passages: list[Passage]) -> list[list[tuple[str, list[float]]]]:
+        with self._lock:
+            missing = [p for p in passages if p.id not in self._cache]
+        if missing:
+            texts = [sentences(p.text) for p in missing]
+            flat = [sentence for group in texts for sentence in group]
+            vectors = iter(self.embedder.embed_documents(flat))
+            with self._lock:
+                for passage, group in zip(missing, texts, strict=True):
+                    self._cache[passage.id] = [(sentence, next(vectors)) for sentence in group]
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return [self._cache.get(p.id, []) for p in passages]
+
+
 def answer_question(question: str, retriever: HybridRetriever, embedder: Embedder,
-                    k: int = 3) -> Answer:
+                    k: int = 3, vectors_of: SentenceVectors | None = None) -> Answer:
     """An extractive answer from the top `k` passages, or a plain 'not found'."""
     passages = relevant(question, retriever.search(question, k=k))
     if not passages:
         return not_found(question)
     citations = [Citation(number, passage) for number, passage in enumerate(passages, start=1)]
-    candidates = [(citation.number, sentence) for citation in citations
-                  for sentence in sentences(citation.passage.text)]
+    groups = (vectors_of or SentenceVectors(embedder)).of(passages)
+    candidates = [(citation.number, sentence, vector)
+                  for citation, group in zip(citations, groups, strict=True)
+                  for sentence, vector in group]
     if not candidates:
         return not_found(question)
     question_vector = embedder.embed_query(question)
-    vectors = embedder.embed_documents([sentence for _, sentence in candidates])
     terms = set(tokenize(question))
     scored = []
-    for (number, sentence), vector in zip(candidates, vectors, strict=True):
+    for number, sentence, vector in candidates:
         overlap = len(terms & set(tokenize(sentence))) / (len(terms) or 1)
         rank_bonus = 0.05 * (len(citations) - number)
         scored.append((_cosine(question_vector, vector) + 0.2 * overlap + rank_bonus, number, sentence))

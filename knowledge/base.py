@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from knowledge.answer import Answer, answer_question
+from knowledge.answer import Answer, SentenceVectors, answer_question
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 from knowledge.ingest import IngestReport, Progress, ingest
 from knowledge.retrieval import HybridRetriever, Mode, Passage
@@ -23,6 +23,7 @@ class KnowledgeBase:
         self.embedder = embedder
         self.folders = [GUIDES, *(Path(folder) for folder in folders if Path(folder) != GUIDES)]
         self.retriever = HybridRetriever(collection, embedder)
+        self.sentence_vectors = SentenceVectors(embedder)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None,
@@ -56,4 +57,5 @@ class KnowledgeBase:
         return self.retriever.search(query, k=k, topics=topics, mode=mode)
 
     def ask(self, question: str, k: int = 3) -> Answer:
-        return answer_question(question, self.retriever, self.embedder, k=k)
+        return answer_question(question, self.retriever, self.embedder, k=k,
+                               vectors_of=self.sentence_vectors)

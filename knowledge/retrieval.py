@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,6 +23,8 @@ LEXICAL_FLOOR = 0.5
 """BM25 hits scoring below this share of the best hit are noise, not candidates."""
 NEAR_DUPLICATE = 0.8
 RECHECK_SECONDS = 30.0
+CACHE_SIZE = 512
+"""Recent searches kept per index version: the advice cites the same topics over and over."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class HybridRetriever:
         self._lock = threading.Lock()
         self._corpus: _Corpus | None = None
         self._checked = 0.0
+        self._cache: OrderedDict[tuple[object, ...], list[Passage]] = OrderedDict()
 
     def _load(self) -> _Corpus:
         stored = self.collection.get(include=["documents", "metadatas"])
@@ -127,6 +131,20 @@ class HybridRetriever:
         corpus = self.corpus()
         if not corpus.ids or not query.strip():
             return []
+        key = (corpus.version, query, k, tuple(topics or ()), mode)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return list(self._cache[key])
+        found = self._search(corpus, query, k, topics, mode)
+        with self._lock:
+            self._cache[key] = found
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return list(found)
+
+    def _search(self, corpus: _Corpus, query: str, k: int, topics: Sequence[str] | None,
+                mode: Mode) -> list[Passage]:
         limit = min(max(CANDIDATES, 2 * k), len(corpus.ids))
         expanded = expand_query(query)
         similarity: dict[str, float] = {}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from bot.settings import Settings
+
+GIL_SWITCH_SECONDS = 0.001
 
 
 def _fail(message: str) -> typer.Exit:
@@ -26,6 +29,8 @@ def serve(
     from bot.observability.logs import configure_logging
 
     configure_logging(settings.log_format or "json", settings.log_level, settings.secrets)
+    # Acks must not wait behind CPU-bound turns in other threads: hand the GIL over more often.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     if settings.slack_bot_token is None:
         raise _fail("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
                     "`llm-advisor chat`")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -50,6 +51,9 @@ def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
     )
 
 
+LISTENER_THREADS = 16
+
+
 class ObservedApp(App):
     """Bolt's App, timing, counting and logging each request it dispatches: HTTP and Socket
     Mode alike, including those refused before any listener runs (a bad signature)."""
@@ -92,6 +96,10 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
     app = ObservedApp(
         metrics=metrics,
         client=client,
+        # Bolt's default pool has 5 threads; with more, a queued turn starts at once and its
+        # "working on it" signal can show, while the embedder still runs one encode at a time.
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
+                                             thread_name_prefix="listener"),
         signing_secret=signing_secret,
         logger=logging.getLogger("bot.slack.bolt"),
         raise_error_for_unhandled_request=False,
