@@ -7,6 +7,7 @@ rendered messages. Nothing here knows about Bolt.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import socket
@@ -40,6 +41,9 @@ PIN_ERRORS = {
                      "(pins:write). Ask an admin to reinstall the app from its manifest.",
     "no_permission": "I'm not allowed to pin messages in this channel.",
 }
+COST_FACTS = {"monthly_tokens", "data_residency", "api_price_per_mtok", "api_input_price_per_mtok",
+              "api_output_price_per_mtok", "output_share", "gpu_profile", "engineering_fte"}
+"""The facts the cost chart is drawn from."""
 APOLOGY = ("Sorry, something went wrong on my side and I couldn't finish that. "
            "Please try again in a minute.")
 
@@ -152,10 +156,14 @@ class SlackAdvisor:
         state = self.services.conversations.load(key)
         if state.stage != "advised" or state.last_result is None or state.earlier:
             return
-        marker = f"chart:{key}:{state.turns}"
-        if state.last_result.get("kind") != "workload" or not self.store.claim_event(marker):
+        if state.last_result.get("kind") != "workload":
             return
         facts = WorkloadFacts.model_validate(state.current.values())
+        # One chart per set of cost inputs: a new answer about latency does not redraw it.
+        cost_inputs = facts.model_dump_json(include=COST_FACTS)
+        digest = hashlib.sha256(cost_inputs.encode()).hexdigest()[:16]
+        if not self.store.claim_event(f"chart:{key}:{digest}"):
+            return
         png = cost_chart_png(facts, self.services.policy,
                              state.last_result.get("cost", {}).get("break_even_tokens"))
         if png is None:

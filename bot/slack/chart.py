@@ -20,10 +20,10 @@ def cost_chart_png(facts: WorkloadFacts, policy: Policy, break_even_used: int | 
     model, _ = cost_model(facts, policy)
     volume = facts.monthly_tokens
     top = max(volume, break_even_used or 0, model.break_even() or 0, 1_000_000) * 2
-    steps = 400
+    steps = 120
     xs = [top * i / steps for i in range(steps + 1)]
     millions = [x / 1e6 for x in xs]
-    figure, axis = plt.subplots(figsize=(7, 4), dpi=100)
+    figure, axis = plt.subplots(figsize=(7, 4), dpi=80)
     try:
         axis.plot(millions, [model.api_cost(int(x)) for x in xs], label="API (pay per token)")
         axis.step(millions, [model.self_host_cost(int(x)) for x in xs], where="post",
