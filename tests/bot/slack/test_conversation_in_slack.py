@@ -102,3 +102,16 @@ def test_side_question_in_thread_gets_cited_answer(slack: Slack) -> None:
     posts = slack.wait_posts(4)
     assert "[1]" in str(posts[2]["blocks"])
     assert "Back to where we were" in posts[3]["text"]
+
+
+def test_cost_chart_is_redrawn_only_when_cost_inputs_change(slack: Slack) -> None:
+    root = payloads.new_ts()
+    _mention(slack, "public data, nothing sensitive. generic email summaries, ~2M tokens a month",
+             root)
+    slack.fake.wait_for("files.completeUploadExternal")
+    _reply(slack, "latency is critical, real-time", root)
+    slack.wait_posts(4)
+    slack.settle(1.0)
+    assert len(slack.fake.calls("files.completeUploadExternal")) == 1
+    _reply(slack, "actually 500M tokens a month", root)
+    slack.fake.wait_for("files.completeUploadExternal", 2)
