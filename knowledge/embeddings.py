@@ -34,7 +34,7 @@ class MiniLMEmbedder:
 
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 8) -> None:
         self.batch_size = batch_size
         self._model: object | None = None
         # Torch already spreads one encode over the cores; concurrent encodes only add
