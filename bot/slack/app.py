@@ -51,7 +51,7 @@ def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
     )
 
 
-LISTENER_THREADS = 16
+LISTENER_THREADS = 8
 
 
 class ObservedApp(App):
@@ -96,8 +96,8 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
     app = ObservedApp(
         metrics=metrics,
         client=client,
-        # Bolt's default pool has 5 threads; with more, a queued turn starts at once and its
-        # "working on it" signal can show, while the embedder still runs one encode at a time.
+        # Bolt's default pool has 5 threads; 8 lets queued turns start sooner, while more only
+        # adds threads fighting over the interpreter and memory (measured with make bench).
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                              thread_name_prefix="listener"),
         signing_secret=signing_secret,
