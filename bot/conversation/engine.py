@@ -163,8 +163,7 @@ class Engine:
         except ValidationError as exc:
             extraction.rejected[fact] = exc.errors()[0]["msg"]
             return extraction
-        extraction.facts[fact] = getattr(checked, fact).__str__() if fact != "monthly_tokens" \
-            else int(getattr(checked, fact))
+        extraction.facts[fact] = checked.model_dump(mode="json")[fact]
         extraction.evidence[fact] = text
         return extraction
 

@@ -83,12 +83,16 @@ class Context:
     correction: bool
 
 
-def _clause_start(text: str, start: int) -> int:
-    window_start = max(0, start - _WINDOW)
-    edge = window_start
-    for mark in _CLAUSE_EDGE.finditer(text, window_start, start):
+def _last_edge(edges: re.Pattern[str], text: str, start: int, window: int) -> int:
+    """End of the last edge before `start`, looking back at most `window` characters."""
+    edge = max(0, start - window)
+    for mark in edges.finditer(text, edge, start):
         edge = mark.end()
     return edge
+
+
+def _clause_start(text: str, start: int) -> int:
+    return _last_edge(_CLAUSE_EDGE, text, start, _WINDOW)
 
 
 def clause_end(text: str, end: int) -> int:
@@ -99,11 +103,7 @@ def clause_end(text: str, end: int) -> int:
 
 def sentence_start(text: str, start: int, window: int = _WINDOW) -> int:
     """Start of the sentence holding `start`, looking back at most `window` characters."""
-    window_start = max(0, start - window)
-    edge = window_start
-    for mark in SENTENCE_EDGE.finditer(text, window_start, start):
-        edge = mark.end()
-    return edge
+    return _last_edge(SENTENCE_EDGE, text, start, window)
 
 
 def clause_before(text: str, start: int) -> str:

@@ -26,7 +26,7 @@ from bot.slack import ids, render
 from bot.slack.chart import cost_chart_png
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed, call
-from bot.store import DecisionRecord, InboxItem
+from bot.store import DecisionRecord, InboxItem, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class SlackAdvisor:
         self._queued_lock = threading.Lock()
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.services.store
 
     # -- conversations in threads ---------------------------------------------------------------
