@@ -129,7 +129,7 @@ def answer_question(question: str, retriever: HybridRetriever, embedder: Embedde
                   for sentence, vector in group]
     if not candidates:
         return not_found(question)
-    question_vector = embedder.embed_query(question)
+    question_vector = retriever.query_vector(question)
     terms = set(tokenize(question))
     scored = []
     for number, sentence, vector in candidates:

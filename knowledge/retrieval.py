@@ -69,6 +69,21 @@ class HybridRetriever:
         self._corpus: _Corpus | None = None
         self._checked = 0.0
         self._cache: OrderedDict[tuple[object, ...], list[Passage]] = OrderedDict()
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+
+    def query_vector(self, text: str) -> list[float]:
+        """The embedding of `text`, kept for the most recent queries: users in different threads
+        ask the same things, and the answer step embeds the question the search just did."""
+        with self._lock:
+            if text in self._vectors:
+                self._vectors.move_to_end(text)
+                return self._vectors[text]
+        vector = self.embedder.embed_query(text)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > CACHE_SIZE:
+                self._vectors.popitem(last=False)
+        return vector
 
     def _load(self) -> _Corpus:
         stored = self.collection.get(include=["documents", "metadatas"])
@@ -150,7 +165,7 @@ class HybridRetriever:
         similarity: dict[str, float] = {}
         rankings: list[tuple[float, list[str]]] = []
         if mode in ("hybrid", "dense"):
-            dense = self._dense(self.embedder.embed_query(expanded), topics, limit)
+            dense = self._dense(self.query_vector(expanded), topics, limit)
             similarity = dict(dense)
             rankings.append((WEIGHTS["dense"], [chunk_id for chunk_id, _ in dense]))
         if mode in ("hybrid", "bm25"):
