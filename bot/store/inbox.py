@@ -10,6 +10,7 @@ assumed to agree on the time to well within a lease's ttl.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,12 @@ class InboxMixin:
     """Inbox and lease operations of `Store`, which supplies the clock and sessions."""
 
     _clock: Callable[[], datetime]
+    _released: threading.Condition
+    """Notified whenever a drain through this store releases a lease, so a drain waiting in
+    the same process takes over at once instead of at its next poll."""
+    _releases: list[int]
+    """Leases released so far, counted in slots by a hash of the conversation key (a shared slot
+    only means an extra look at the lease)."""
 
     def _session(self) -> AbstractContextManager[Session]:
         raise NotImplementedError
@@ -143,7 +150,8 @@ class InboxMixin:
 
         Under the lease, each pending item is passed to `handle` and then marked processed with
         its return value; after releasing, items that arrived meanwhile are picked up too. While
-        someone else holds the lease this polls every `poll` seconds until the lease is ours, or
+        someone else holds the lease this waits (woken at once by a release in this process, else
+        polling every `poll` seconds) until the lease is ours, or
         the item `until_ts` has been processed by someone else, or `wait` has passed (the holder
         then processes what we queued). Returns how many items this call processed.
 
@@ -160,13 +168,19 @@ class InboxMixin:
             raise ValueError("ttl must be positive")
         token = f"{holder}/{uuid.uuid4().hex[:12]}"
         deadline = time.monotonic() + wait.total_seconds()
+        released, slot = self._released, hash(key) % len(self._releases)
         done = 0
         while True:
+            with released:
+                seen = self._releases[slot]
             if self.acquire_lease(key, token, ttl):
                 try:
                     count = self._process_pending(key, token, handle, ttl)
                 finally:
                     self.release_lease(key, token)
+                    with released:
+                        self._releases[slot] += 1
+                        released.notify_all()
                 done += count
                 # Whoever enqueued while we held the lease may have given up waiting: look again.
                 if self.next_pending(key) is None:
@@ -177,7 +191,9 @@ class InboxMixin:
                 return done
             if time.monotonic() >= deadline:
                 return done
-            time.sleep(poll)
+            # A release here wakes us at once; one on another replica is seen at the next poll.
+            with released:
+                released.wait_for(lambda seen=seen: self._releases[slot] != seen, poll)  # type: ignore[misc]
 
     def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta) -> int:
         done = 0

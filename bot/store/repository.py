@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -45,6 +46,8 @@ class Store(InboxMixin):
         self._engine = create_store_engine(url)
         self._password = self._engine.url.password
         self._clock = clock
+        self._released = threading.Condition()
+        self._releases = [0] * 256
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = utc_now) -> Store:

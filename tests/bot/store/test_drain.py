@@ -203,3 +203,40 @@ def test_drain_rechecks_after_release(store_url: str, store: Store, monkeypatch:
 def test_drain_rejects_a_non_positive_ttl(store: Store) -> None:
     with pytest.raises(ValueError, match="ttl"):
         store.drain(KEY, "r", recorder([]), ttl=timedelta(0))
+
+
+def test_a_waiting_drain_in_the_same_process_takes_over_at_release_not_at_its_next_poll(
+        store: Store) -> None:
+    store.enqueue(KEY, "1.0", {})
+    store.enqueue(KEY, "2.0", {})
+    entered, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def slow(item: InboxItem) -> None:
+        seen.append(item.message_ts)
+        if item.message_ts == "1.0":
+            entered.set()
+            release.wait(30)
+
+    def first() -> None:
+        store.drain(KEY, "a", slow, until_ts="1.0")
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert entered.wait(30)
+    finished: list[float] = []
+
+    def second() -> None:
+        # With an hour between polls, only the release can wake this drain in time.
+        store.drain(KEY, "b", recorder(seen), until_ts="2.0", poll=3600, wait=timedelta(hours=2))
+        finished.append(time.monotonic())
+
+    waiter = threading.Thread(target=second, daemon=True)
+    waiter.start()
+    time.sleep(0.2)  # the second drain is now waiting on the lease
+    released_at = time.monotonic()
+    release.set()
+    holder.join(30)
+    waiter.join(60)
+    assert finished and finished[0] - released_at < 30
+    assert seen == ["1.0", "2.0"]
