@@ -7,6 +7,7 @@ rendered messages. Nothing here knows about Bolt.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -14,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -44,6 +46,11 @@ PIN_ERRORS = {
 COST_FACTS = {"monthly_tokens", "data_residency", "api_price_per_mtok", "api_input_price_per_mtok",
               "api_output_price_per_mtok", "output_share", "gpu_profile", "engineering_fte"}
 """The facts the cost chart is drawn from."""
+STRANDED_AFTER = timedelta(seconds=30)
+"""A message still pending this long after it was queued, with nobody holding its conversation,
+was left by a replica that stopped mid-message."""
+GIVE_UP_AFTER = timedelta(hours=1)
+"""Past this, a stranded message is marked done unanswered: a reply that late helps nobody."""
 APOLOGY = ("Sorry, something went wrong on my side and I couldn't finish that. "
            "Please try again in a minute.")
 
@@ -104,6 +111,22 @@ class SlackAdvisor:
         finally:
             with self._queued_lock:
                 self._queued_at.pop((key, message_ts), None)
+
+    def sweep(self, stranded_after: timedelta = STRANDED_AFTER,
+              give_up_after: timedelta = GIVE_UP_AFTER) -> int:
+        """Answer messages that a replica queued and then died before answering, in order,
+        each once; return how many were answered. Replicas run this every little while."""
+        abandoned = self.store.abandon_pending(give_up_after)
+        if abandoned:
+            log.warning("gave up on queued messages left unanswered too long",
+                        extra={"count": abandoned, "older_than_s": give_up_after.total_seconds()})
+        answered = 0
+        for key in self.store.stranded(stranded_after):
+            answered += self.store.drain(key, self.holder, functools.partial(self._process, key),
+                                         wait=timedelta(0))
+        if answered:
+            log.info("answered messages a stopped replica left queued", extra={"count": answered})
+        return answered
 
     def _process(self, key: str, item: InboxItem) -> dict[str, Any] | None:
         payload = item.payload

@@ -61,6 +61,8 @@ class ObservedApp(App):
     def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.metrics = metrics
+        self.advisor: SlackAdvisor | None = None
+        """What the listeners call; set once they are registered."""
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
@@ -82,7 +84,7 @@ class ObservedApp(App):
 
 
 def build_app(settings: Settings, services: Services, client: WebClient | None = None,
-              metrics: Metrics | None = None) -> App:
+              metrics: Metrics | None = None) -> ObservedApp:
     """The Bolt app for this workspace, with every listener group registered.
 
     `metrics` receives its requests, turns and Web API calls (a given `client` is used as it
@@ -108,7 +110,8 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         token_verification_enabled=False,
     )
     bot_user_id = _bot_user_id(client)
-    listeners.register(app, SlackAdvisor(services, client, bot_user_id, metrics))
+    app.advisor = SlackAdvisor(services, client, bot_user_id, metrics)
+    listeners.register(app, app.advisor)
     return app
 
 

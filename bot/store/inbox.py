@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, delete, or_, select, update
+from sqlalchemy import Delete, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow
@@ -91,6 +91,34 @@ class InboxMixin:
         with self._session() as session:
             rowcount(session, changes)
 
+    def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
+        """Conversations with a message queued more than `older_than` ago, still pending, that
+        nobody holds a live lease on: left by a holder that crashed mid-message, or queued by a
+        drain that gave up waiting while its holder died. Oldest first."""
+        now = self._clock()
+        live = select(ConversationLeaseRow.conversation_key).where(ConversationLeaseRow.expires_at >= now)
+        query = (
+            select(InboxRow.conversation_key, func.min(InboxRow.created_at).label("since"))
+            .where(InboxRow.processed_at.is_(None), InboxRow.created_at < now - older_than,
+                   InboxRow.conversation_key.not_in(live))
+            .group_by(InboxRow.conversation_key)
+            .order_by("since", InboxRow.conversation_key)
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [key for key, _ in session.execute(query)]
+
+    def abandon_pending(self, older_than: timedelta) -> int:
+        """Mark messages pending for longer than `older_than` as done without an answer (their
+        result says so) and return how many: an answer that late no longer helps anyone."""
+        give_up = (
+            update(InboxRow)
+            .where(InboxRow.processed_at.is_(None), InboxRow.created_at < self._clock() - older_than)
+            .values(processed_at=self._clock(), result={"abandoned": True})
+        )
+        with self._session() as session:
+            return rowcount(session, give_up)
+
     def prune_inbox(self, older_than: timedelta) -> int:
         """Delete items processed longer than `older_than` ago and return how many went.
 
@@ -162,7 +190,7 @@ class InboxMixin:
         and the item being marked; otherwise it may be handled again. Each call leases under
         its own token (`holder` + a random suffix), so concurrent calls with one holder name
         still exclude each other. A holder that crashes leaves its items pending until its
-        lease expires and `drain` is called again for `key`.
+        lease expires and `drain` is called again for `key` (`stranded` finds such keys).
         """
         if ttl <= timedelta(0):
             raise ValueError("ttl must be positive")

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 from slack_sdk import WebClient
 
+from bot.slack import ids
 from bot.slack import poster as poster_module
+from bot.slack.app import ObservedApp
 from bot.slack.poster import Poster
 from bot.slack.render import SlackMessage
+from bot.slack.sweeper import Sweeper
 from tests.bot.slack.conftest import SECRET, TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
+from tests.bot.slack.fakes.fake_slack import TEAM_ID
 from tests.bot.slack.fakes.signing import event_body
 
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
@@ -64,3 +69,44 @@ def test_tokens_and_secrets_never_reach_the_logs(slack: Slack, caplog: pytest.Lo
     logged = "\n".join(record.getMessage() + str(record.__dict__) for record in caplog.records)
     assert logged, "the run logged something to inspect"
     assert TOKEN not in logged and SECRET not in logged
+
+
+def test_a_message_left_queued_by_a_stopped_replica_is_answered_by_the_sweep(
+        app: ObservedApp, slack: Slack) -> None:
+    root = payloads.new_ts()
+    slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} an email summariser", ts=root)))
+    slack.wait_posts(1)
+    slack.settle()
+    before = len(slack.posts(root))
+    advisor = app.advisor
+    assert advisor is not None
+    # A replica queued this follow-up, then stopped before answering it.
+    key, later = ids.conversation_key(TEAM_ID, "C1", root), payloads.new_ts()
+    advisor.store.enqueue(key, later, {"text": "public data, nothing sensitive", "user": "U1",
+                                       "team": TEAM_ID, "channel": "C1", "thread_ts": root})
+
+    assert advisor.sweep(stranded_after=timedelta(0)) == 1
+    answered = slack.posts(root)[before:]
+    assert answered and "Noted" in answered[0]["text"]
+    assert advisor.sweep(stranded_after=timedelta(0)) == 0  # answered once
+    assert len(slack.posts(root)) == before + len(answered)
+
+
+def test_the_sweeper_keeps_sweeping_through_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    class Advisor:
+        def sweep(self) -> int:
+            calls.append(1)
+            if len(calls) == 1:
+                raise RuntimeError("database unreachable")
+            return 0
+
+    sweeper = Sweeper(Advisor(), every=0.01).start()  # type: ignore[arg-type]
+    deadline = time.monotonic() + 30
+    while len(calls) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sweeper.stop()
+    assert len(calls) >= 3
+    with pytest.raises(ValueError):
+        Sweeper(Advisor(), every=0)  # type: ignore[arg-type]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from bot.slack import ids
+from bot.store import Store
+from bot.store.repository import utc_now
 from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import Call, FakeSlack, payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, event_body, post, retry_headers
@@ -69,3 +73,25 @@ def test_serve_answers_health_and_a_thread_over_http(served: tuple[str, FakeSlac
                           message_ts=str(call.response["ts"]), message_blocks=call.params["blocks"])
     assert post(f"{base}/slack/events", action_body(action), None, SECRET)[0] == 200
     fake.wait_for("pins.add", timeout=30)
+
+
+def test_serve_answers_at_start_a_message_a_stopped_replica_left_queued(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    root = payloads.new_ts()
+    key = ids.conversation_key(payloads.TEAM_ID, "C1", root)
+    earlier = Store.from_settings(Settings(_env_file=None, ADVISOR_DATA_DIR=str(data)),
+                                  clock=lambda: utc_now() - timedelta(minutes=2))
+    earlier.migrate()
+    earlier.enqueue(key, root, {"text": "about 3M tokens a day", "user": "U1", "team": payloads.TEAM_ID,
+                                "channel": "C1", "thread_ts": root})
+    earlier.close()
+    with FakeSlack() as fake:
+        replica = Replica({"ADVISOR_DATA_DIR": str(data), "SLACK_BOT_TOKEN": TOKEN,
+                           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url})
+        try:
+            replica.start()
+            answered = fake.wait_for("chat.postMessage", 1, timeout=60)  # no event was sent
+            assert answered[0].params["thread_ts"] == root
+            assert "3M/day" in answered[0].params["text"]
+        finally:
+            replica.stop()

@@ -240,3 +240,41 @@ def test_a_waiting_drain_in_the_same_process_takes_over_at_release_not_at_its_ne
     waiter.join(60)
     assert finished and finished[0] - released_at < 30
     assert seen == ["1.0", "2.0"]
+
+
+def test_stranded_lists_conversations_left_pending_without_a_live_lease(store_url: str, store: Store) -> None:
+    now = [datetime(2025, 1, 1, tzinfo=UTC)]
+    timed = Store(store_url, clock=lambda: now[0])
+    timed.enqueue("crashed", "1.0", {})            # its holder died: lease expires below
+    timed.acquire_lease("crashed", "dead replica", timedelta(seconds=60))
+    timed.enqueue("busy", "1.0", {})                # someone is on it right now
+    timed.enqueue("done", "1.0", {})
+    timed.enqueue("gave-up", "5.0", {})              # queued, its drain timed out, no lease
+    done = timed.next_pending("done")
+    assert done is not None
+    timed.mark_processed(done.id)
+    now[0] += timedelta(seconds=61)
+    timed.acquire_lease("busy", "live replica", timedelta(seconds=60))
+    timed.enqueue("fresh", "1.0", {})               # just queued: its drain is about to run
+
+    assert timed.stranded(timedelta(seconds=30)) == ["crashed", "gave-up"]
+    assert timed.stranded(timedelta(seconds=30), limit=1) == ["crashed"]
+    assert timed.stranded(timedelta(0)) == ["crashed", "gave-up"]  # "fresh" was queued this instant
+    now[0] += timedelta(seconds=1)
+    assert timed.stranded(timedelta(0)) == ["crashed", "gave-up", "fresh"]
+    timed.close()
+
+
+def test_abandon_pending_marks_only_old_pending_messages(store_url: str, store: Store) -> None:
+    now = [datetime(2025, 1, 1, tzinfo=UTC)]
+    timed = Store(store_url, clock=lambda: now[0])
+    timed.enqueue(KEY, "1.0", {})
+    now[0] += timedelta(hours=2)
+    timed.enqueue(KEY, "2.0", {})
+
+    assert timed.abandon_pending(timedelta(hours=1)) == 1
+    old, recent = timed.get_item(KEY, "1.0"), timed.get_item(KEY, "2.0")
+    assert old is not None and old.processed and old.result == {"abandoned": True}
+    assert recent is not None and not recent.processed
+    assert timed.abandon_pending(timedelta(hours=1)) == 0
+    timed.close()
