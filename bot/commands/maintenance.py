@@ -32,13 +32,15 @@ def prune(
         events_age = timedelta(days=max(keep, MIN_EVENT_DAYS))
         events = store.prune_events(events_age)
         inbox = store.prune_inbox(events_age)
+        replies = store.prune_outbox(events_age)
     except StoreUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None
     finally:
         store.close()
     typer.echo(f"Pruned {conversations} conversation(s) idle for over {keep} day(s), "
-               f"{events} delivery record(s) and {inbox} processed message(s); decisions kept.")
+               f"{events} delivery record(s), {inbox} processed message(s) and {replies} outbox "
+               "record(s); decisions kept.")
 
 
 def register(app: typer.Typer) -> None:

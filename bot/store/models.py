@@ -125,6 +125,45 @@ class ConversationLeaseRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
+class OutboxRow(Base):
+    """A reply Slack would not take (an outage outlasting the client's retries), kept to be
+    posted later in its conversation's order."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_conversation_id", "conversation_key", "id"),
+        Index("ix_outbox_finished_at", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """None while waiting; then "sent", "dropped" (Slack refused it for good) or "abandoned"."""
+
+    def to_item(self) -> OutboxItem:
+        return OutboxItem(id=self.id, conversation_key=self.conversation_key, payload=self.payload,
+                          created_at=self.created_at, attempts=self.attempts, last_error=self.last_error,
+                          outcome=self.outcome)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A reply waiting to be posted; `outcome` is None while it waits."""
+
+    id: int
+    conversation_key: str
+    payload: dict[str, Any]
+    created_at: datetime
+    attempts: int
+    last_error: str | None
+    outcome: str | None
+
+
 @dataclass(frozen=True)
 class InboxItem:
     """A queued message; `processed_at` is None while it is pending."""

@@ -27,6 +27,7 @@ from bot.store.models import (
     DecisionRow,
     ProcessedEventRow,
 )
+from bot.store.outbox import OutboxMixin
 from bot.store.sql import insert_new, rowcount, unavailable_as
 
 Clock = Callable[[], datetime]
@@ -36,7 +37,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(InboxMixin):
+class Store(InboxMixin, OutboxMixin):
     """Persistence for the bot, on SQLite or PostgreSQL; safe to share one database between processes."""
 
     def __init__(self, url: str, clock: Clock = utc_now) -> None:

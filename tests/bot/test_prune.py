@@ -44,3 +44,23 @@ def test_prune_unreachable_database_exits_2(monkeypatch: pytest.MonkeyPatch) -> 
     result = runner.invoke(app, ["prune"])
     assert result.exit_code == 2
     assert "s3cret" not in result.stderr and "error:" in result.stderr
+
+
+def test_prune_deletes_old_finished_outbox_replies_and_keeps_waiting_ones() -> None:
+    settings = Settings()
+    old = Store.from_settings(settings, clock=lambda: datetime.now(UTC) - timedelta(days=40))
+    old.migrate()
+    old.queue_replies("cli:k", [{"text": "sent long ago"}, {"text": "still waiting"}])
+    sent, waiting = old.unsent_replies("cli:k")
+    old.finish_reply(sent.id, "sent")
+    old.close()
+    fresh = Store.from_settings(settings)
+    fresh.queue_replies("cli:k", [{"text": "sent just now"}])
+    fresh.finish_reply(fresh.unsent_replies("cli:k")[1].id, "sent")
+
+    result = runner.invoke(app, ["prune", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert fresh.prune_outbox(timedelta(days=30)) == 0  # the CLI already took "sent long ago"
+    assert fresh.prune_outbox(timedelta(0)) == 1  # and kept "sent just now"
+    assert [item.id for item in fresh.unsent_replies("cli:k")] == [waiting.id]
+    fresh.close()

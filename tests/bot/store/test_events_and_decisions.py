@@ -98,6 +98,6 @@ def test_public_names_are_exactly_the_intended_ones() -> None:
     import bot.store
 
     assert set(bot.store.__all__) == {
-        "Clock", "Conversation", "DecisionRecord", "InboxItem", "StaleState", "Store", "StoreError",
-        "StoreUnavailable", "create_store_engine", "database_url", "utc_now",
+        "Clock", "Conversation", "DecisionRecord", "InboxItem", "OutboxItem", "StaleState", "Store",
+        "StoreError", "StoreUnavailable", "create_store_engine", "database_url", "utc_now",
     }
