@@ -14,7 +14,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +28,7 @@ from bot.services import Services
 from bot.slack import ids, render
 from bot.slack.chart import cost_chart_png
 from bot.slack.inbound import InboundMessage
-from bot.slack.poster import Poster, SlackCallFailed, call
+from bot.slack.poster import Poster, SlackCallFailed, Undelivered, call, reply_payload
 from bot.store import DecisionRecord, InboxItem, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
@@ -49,8 +50,10 @@ COST_FACTS = {"monthly_tokens", "data_residency", "api_price_per_mtok", "api_inp
 STRANDED_AFTER = timedelta(seconds=30)
 """A message still pending this long after it was queued, with nobody holding its conversation,
 was left by a replica that stopped mid-message."""
+OUTBOX_LEASE = timedelta(seconds=60)
 GIVE_UP_AFTER = timedelta(hours=1)
-"""Past this, a stranded message is marked done unanswered: a reply that late helps nobody."""
+"""Past this, a stranded message is marked done unanswered, and a reply Slack has not taken is
+dropped: a reply that late helps nobody."""
 APOLOGY = ("Sorry, something went wrong on my side and I couldn't finish that. "
            "Please try again in a minute.")
 
@@ -114,12 +117,24 @@ class SlackAdvisor:
 
     def sweep(self, stranded_after: timedelta = STRANDED_AFTER,
               give_up_after: timedelta = GIVE_UP_AFTER) -> int:
-        """Answer messages that a replica queued and then died before answering, in order,
-        each once; return how many were answered. Replicas run this every little while."""
+        """Post the replies Slack would not take earlier, and answer messages that a replica
+        queued and then died before answering; in order, each once. Returns how many messages
+        were answered. Replicas run this every little while."""
         abandoned = self.store.abandon_pending(give_up_after)
-        if abandoned:
-            log.warning("gave up on queued messages left unanswered too long",
-                        extra={"count": abandoned, "older_than_s": give_up_after.total_seconds()})
+        dropped = self.store.abandon_unsent_replies(give_up_after)
+        if abandoned or dropped:
+            log.warning("gave up on messages and replies left waiting too long",
+                        extra={"count": abandoned, "replies": dropped,
+                               "older_than_s": give_up_after.total_seconds()})
+        for key in self.store.keys_with_unsent_replies():
+            token = f"{self.holder}/outbox/{uuid.uuid4().hex[:12]}"
+            if not self.store.acquire_lease(key, token, OUTBOX_LEASE):
+                continue  # its holder posts them before its own replies
+            try:
+                if not self._flush_outbox(key):
+                    break  # Slack is still unavailable: the next sweep tries again
+            finally:
+                self.store.release_lease(key, token)
         answered = 0
         for key in self.store.stranded(stranded_after):
             answered += self.store.drain(key, self.holder, functools.partial(self._process, key),
@@ -146,11 +161,9 @@ class SlackAdvisor:
                     advised.extend(self._count_recommendations(replies))
                     return [m for reply in replies for m in render.reply_messages(reply, key)]
 
-                if thread_ts:
-                    self.poster.post_with_working_signal(channel, thread_ts, work)
-                else:
-                    self.poster.post_all(channel, work())
-                self._chart_for_last_advice(key, channel, thread_ts)
+                outcome = self._reply(key, channel, thread_ts, work)
+                if outcome == "ok":
+                    self._chart_for_last_advice(key, channel, thread_ts)
             except SlackCallFailed as exc:
                 outcome = "slack_error"
                 log.warning("could not answer in Slack",
@@ -167,6 +180,45 @@ class SlackAdvisor:
                 "latency_ms": round(seconds * 1000, 1),
                 **({"recommendation": advised[-1]} if advised else {})})
         return None
+
+    def _reply(self, key: str, channel: str, thread_ts: str | None,
+               work: Callable[[], list[render.SlackMessage]]) -> str:
+        """Run the turn and post its replies, after any this conversation still owes. While
+        Slack is unavailable they join the outbox instead ("queued"), to be posted in order by
+        the next turn or sweep that finds Slack back."""
+        if self.store.has_unsent_replies(key) and not self._flush_outbox(key):
+            self.store.queue_replies(key, [reply_payload(channel, m, thread_ts) for m in work()])
+            log.warning("replies queued behind earlier ones Slack has not taken yet")
+            return "queued"
+        try:
+            if thread_ts:
+                self.poster.post_with_working_signal(channel, thread_ts, work)
+            else:
+                self.poster.deliver([reply_payload(channel, m) for m in work()])
+        except Undelivered as exc:
+            self.store.queue_replies(key, exc.replies)
+            log.warning("Slack unavailable; replies queued",
+                        extra={"method": exc.cause.method, "error": exc.cause.error,
+                               "count": len(exc.replies)})
+            return "queued"
+        return "ok"
+
+    def _flush_outbox(self, key: str) -> bool:
+        """Post the replies `key` still owes, in order; True once none is left. The caller holds
+        the conversation's lease. A reply Slack refuses for good is dropped and logged."""
+        for item in self.store.unsent_replies(key):
+            try:
+                self.poster.send(item.payload)
+            except SlackCallFailed as exc:
+                if exc.transient:
+                    self.store.reply_attempt_failed(item.id, exc.error)
+                    return False
+                log.warning("queued reply refused by Slack; dropped",
+                            extra={"method": exc.method, "error": exc.error})
+                self.store.finish_reply(item.id, "dropped", exc.error)
+                continue
+            self.store.finish_reply(item.id, "sent")
+        return True
 
     def _count_recommendations(self, replies: Sequence[Reply]) -> list[str]:
         given = [str(reply.advice.result.recommendation) for reply in replies

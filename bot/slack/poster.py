@@ -20,10 +20,23 @@ WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 
 
 class SlackCallFailed(Exception):
-    def __init__(self, method: str, error: str) -> None:
+    def __init__(self, method: str, error: str, transient: bool = False) -> None:
         super().__init__(f"{method}: {error}")
         self.method = method
         self.error = error
+        self.transient = transient
+        """Slack was unreachable, rate limiting or failing (after the client's own retries):
+        the same call may well succeed later."""
+
+
+class Undelivered(Exception):
+    """Slack would not take these replies for now; `replies` are the unsent ones, in order, as
+    `reply_payload` dicts, ready to be sent later with `Poster.send`."""
+
+    def __init__(self, cause: SlackCallFailed, replies: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'} undelivered: {cause}")
+        self.cause = cause
+        self.replies = replies
 
 
 def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any]:
@@ -33,8 +46,23 @@ def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any]:
         return dict(response.data) if isinstance(response.data, dict) else {}
     except SlackApiError as exc:
         error = str(exc.response.get("error", "unknown_error"))
-        log.warning("slack call failed", extra={"method": method, "error": error})
-        raise SlackCallFailed(method, error) from None
+        status = getattr(exc.response, "status_code", 200)
+        log.warning("slack call failed", extra={"method": method, "error": error, "status": status})
+        raise SlackCallFailed(method, error, transient=status == 429 or status >= 500) from None
+    except OSError as exc:  # refused, reset or timed out, after the client's retries
+        log.warning("slack call failed", extra={"method": method, "error": "connection_error"})
+        raise SlackCallFailed(method, "connection_error", transient=True) from exc
+
+
+def reply_payload(channel: str, message: SlackMessage, thread_ts: str | None = None,
+                  update_ts: str | None = None) -> dict[str, Any]:
+    """A reply as plain JSON: posted in `thread_ts`, or replacing the message `update_ts`."""
+    payload: dict[str, Any] = {"channel": channel, "text": message.text, "blocks": message.blocks}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    if update_ts:
+        payload["update_ts"] = update_ts
+    return payload
 
 
 class Poster:
@@ -52,6 +80,27 @@ class Poster:
     def post_all(self, channel: str, messages: Sequence[SlackMessage],
                  thread_ts: str | None = None) -> list[str]:
         return [self.post(channel, message, thread_ts) for message in messages]
+
+    def send(self, payload: dict[str, Any]) -> str:
+        """Post (or, with `update_ts`, update) a `reply_payload`; returns the message ts."""
+        message = SlackMessage(text=payload["text"], blocks=payload.get("blocks") or [])
+        if payload.get("update_ts"):
+            self.update(payload["channel"], payload["update_ts"], message)
+            return str(payload["update_ts"])
+        return self.post(payload["channel"], message, payload.get("thread_ts"))
+
+    def deliver(self, payloads: Sequence[dict[str, Any]]) -> list[str]:
+        """Send `payloads` in order. When Slack fails in a way that may pass, raise
+        `Undelivered` with the ones not yet sent; other failures raise `SlackCallFailed`."""
+        sent: list[str] = []
+        for index, payload in enumerate(payloads):
+            try:
+                sent.append(self.send(payload))
+            except SlackCallFailed as exc:
+                if exc.transient:
+                    raise Undelivered(exc, list(payloads[index:])) from None
+                raise
+        return sent
 
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
         call(self.client, "chat.update", channel=channel, ts=ts, text=message.text,
@@ -74,7 +123,8 @@ class Poster:
     def post_with_working_signal(self, channel: str, thread_ts: str,
                                  work: Callable[[], list[SlackMessage]]) -> list[str]:
         """Run `work`; if it takes a while, show a "working on it" message and replace it with
-        the first result, so a slow step is never silent."""
+        the first result, so a slow step is never silent. Sent with `deliver`, so a Slack
+        outage raises `Undelivered` with the replies still to send."""
         placeholder: list[str] = []
         lock = threading.Lock()
         done = threading.Event()
@@ -96,11 +146,7 @@ class Poster:
             with lock:
                 done.set()
         watcher.join()
-        if not messages:
-            return []
-        posted: list[str] = []
-        if placeholder:
-            self.update(channel, placeholder[0], messages[0])
-            posted.append(placeholder[0])
-            messages = messages[1:]
-        return posted + self.post_all(channel, messages, thread_ts)
+        payloads = [reply_payload(channel, message, thread_ts) for message in messages]
+        if placeholder and payloads:
+            payloads[0] = reply_payload(channel, messages[0], update_ts=placeholder[0])
+        return self.deliver(payloads)
