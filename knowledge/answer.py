@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.embeddings import Embedder
 from knowledge.lexical import tokenize
 from knowledge.retrieval import HybridRetriever, Passage
+
+log = logging.getLogger(__name__)
 
 MIN_SIMILARITY = 0.3
 """Below this question-passage similarity, with no lexical support, nothing relevant was found."""
@@ -92,28 +96,77 @@ def relevant(question: str, passages: list[Passage]) -> list[Passage]:
 
 
 class SentenceVectors:
-    """Each passage's sentences with their embeddings, computed once per passage."""
+    """Each passage's sentences with their embeddings. Ingest computes them with the chunks and
+    keeps them in the index's sentence collection, so an answer only reads them; a passage
+    missing there (an index built before they were kept) is encoded once and stored."""
 
-    def __init__(self, embedder: Embedder, size: int = 2048) -> None:
+    def __init__(self, embedder: Embedder, size: int = 2048, collection: Any = None) -> None:
         self.embedder = embedder
         self.size = size
+        self.collection = collection
         self._cache: OrderedDict[str, list[tuple[str, list[float]]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def of(self, passages: list[Passage]) -> list[list[tuple[str, list[float]]]]:
         with self._lock:
-            missing = [p for p in passages if p.id not in self._cache]
+            known = {p.id: self._cache[p.id] for p in passages if p.id in self._cache}
+            for chunk_id in known:
+                self._cache.move_to_end(chunk_id)
+        missing = [p for p in passages if p.id not in known]
         if missing:
-            texts = [sentences(p.text) for p in missing]
-            flat = [sentence for group in texts for sentence in group]
-            vectors = iter(self.embedder.embed_documents(flat))
+            found = self._stored([p.id for p in missing])
+            found.update(self.index([(p.id, p.text) for p in missing if p.id not in found]))
+            known.update(found)
             with self._lock:
-                for passage, group in zip(missing, texts, strict=True):
-                    self._cache[passage.id] = [(sentence, next(vectors)) for sentence in group]
+                self._cache.update(found)
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
+        return [known.get(p.id, []) for p in passages]
+
+    def index(self, chunks: list[tuple[str, str]]) -> dict[str, list[tuple[str, list[float]]]]:
+        """Encode the sentences of `chunks` (id, text) and keep them in the collection."""
+        texts = [sentences(text) for _, text in chunks]
+        flat = [sentence for group in texts for sentence in group]
+        vectors = iter(self.embedder.embed_documents(flat))
+        computed = {chunk_id: [(sentence, next(vectors)) for sentence in group]
+                    for (chunk_id, _), group in zip(chunks, texts, strict=True)}
+        rows = [(f"{chunk_id}/{position}", chunk_id, position, sentence, vector)
+                for chunk_id, group in computed.items() for position, (sentence, vector) in enumerate(group)]
+        if self.collection is not None and rows:
+            try:
+                self.collection.upsert(
+                    ids=[row[0] for row in rows], embeddings=[row[4] for row in rows],
+                    documents=[row[3] for row in rows],
+                    metadatas=[{"chunk_id": row[1], "position": row[2]} for row in rows])
+            except Exception as exc:  # answers still work; the next one encodes again
+                log.warning("could not store sentence vectors: %s", exc)
+        return computed
+
+    def forget(self, chunk_ids: list[str]) -> None:
+        """Drop the sentences of chunks that left the index."""
+        if self.collection is not None and chunk_ids:
+            self.collection.delete(where={"chunk_id": {"$in": chunk_ids}})
         with self._lock:
-            return [self._cache.get(p.id, []) for p in passages]
+            for chunk_id in chunk_ids:
+                self._cache.pop(chunk_id, None)
+
+    def _stored(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, list[float]]]]:
+        if self.collection is None or not chunk_ids:
+            return {}
+        try:
+            got = self.collection.get(where={"chunk_id": {"$in": chunk_ids}},
+                                      include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:  # fall back to encoding
+            log.warning("could not read sentence vectors: %s", exc)
+            return {}
+        rows: dict[str, list[tuple[int, str, list[float]]]] = {}
+        for meta, document, vector in zip(got["metadatas"] or [], got["documents"] or [],
+                                          got["embeddings"] if got["embeddings"] is not None else [],
+                                          strict=True):
+            rows.setdefault(str(meta["chunk_id"]), []).append(
+                (int(meta["position"]), str(document), [float(x) for x in vector]))
+        return {chunk_id: [(sentence, vector) for _, sentence, vector in sorted(group, key=lambda r: r[0])]
+                for chunk_id, group in rows.items()}
 
 
 def answer_question(question: str, retriever: HybridRetriever, embedder: Embedder,

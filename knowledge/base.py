@@ -10,7 +10,7 @@ from knowledge.answer import Answer, SentenceVectors, answer_question
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 from knowledge.ingest import IngestReport, Progress, ingest
 from knowledge.retrieval import HybridRetriever, Mode, Passage
-from knowledge.store import open_client, open_collection
+from knowledge.store import SENTENCES, open_client, open_collection
 
 GUIDES = Path(__file__).resolve().parent / "guides"
 
@@ -18,12 +18,13 @@ GUIDES = Path(__file__).resolve().parent / "guides"
 class KnowledgeBase:
     """Guidance documents in folders, indexed in Chroma, searched by a hybrid retriever."""
 
-    def __init__(self, collection: Any, embedder: Embedder, folders: Sequence[Path]) -> None:
+    def __init__(self, collection: Any, embedder: Embedder, folders: Sequence[Path],
+                 sentences: Any = None) -> None:
         self.collection = collection
         self.embedder = embedder
         self.folders = [GUIDES, *(Path(folder) for folder in folders if Path(folder) != GUIDES)]
         self.retriever = HybridRetriever(collection, embedder)
-        self.sentence_vectors = SentenceVectors(embedder)
+        self.sentence_vectors = SentenceVectors(embedder, collection=sentences)
 
     @classmethod
     def open(cls, index_dir: Path, chroma_url: str | None = None,
@@ -31,8 +32,9 @@ class KnowledgeBase:
              ) -> KnowledgeBase:
         """Open (or create) the index; raises IndexUnavailable with a clear message."""
         embedder = embedder or MiniLMEmbedder()
-        collection = open_collection(open_client(index_dir, chroma_url), embedder.name)
-        return cls(collection, embedder, extra_folders)
+        client = open_client(index_dir, chroma_url)
+        return cls(open_collection(client, embedder.name), embedder, extra_folders,
+                   sentences=open_collection(client, embedder.name, SENTENCES))
 
     def is_empty(self) -> bool:
         return int(self.collection.count()) == 0
@@ -40,7 +42,8 @@ class KnowledgeBase:
     def ingest(self, folders: Sequence[Path] = (), progress: Progress | None = None) -> IngestReport:
         """Update the index from the shipped guides, the configured folders and `folders`."""
         extra = [Path(folder) for folder in folders if Path(folder) not in self.folders]
-        report = ingest(self.collection, self.embedder, [*self.folders, *extra], progress)
+        report = ingest(self.collection, self.embedder, [*self.folders, *extra], progress,
+                        sentences=self.sentence_vectors)
         self.retriever = HybridRetriever(self.collection, self.embedder)
         return report
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import Document, discover
@@ -15,6 +15,14 @@ from knowledge.store import index_version
 
 Progress = Callable[[int, int], None]
 """Called with (chunks embedded so far, chunks to embed)."""
+
+
+class SentenceIndex(Protocol):
+    """Where each chunk's sentence vectors are kept (see `knowledge.answer.SentenceVectors`)."""
+
+    def index(self, chunks: list[tuple[str, str]]) -> object: ...
+
+    def forget(self, chunk_ids: list[str]) -> None: ...
 
 BATCH = 64
 
@@ -73,12 +81,14 @@ def ingest(
     folders: list[Path],
     progress: Progress | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    sentences: SentenceIndex | None = None,
 ) -> IngestReport:
     """Bring the index in line with the documents under `folders`.
 
     Unchanged documents (same content hash) are skipped without embedding anything; changed
     ones are replaced; documents that disappeared from these folders are removed. A document
-    that fails to parse is reported and its previous version, if any, is kept.
+    that fails to parse is reported and its previous version, if any, is kept. With
+    `sentences`, each chunk's sentence vectors are kept in step.
     """
     started = clock()
     folders = [folder.resolve() for folder in folders]
@@ -113,6 +123,8 @@ def ingest(
     if stale_ids:
         for start in range(0, len(stale_ids), 1000):
             collection.delete(ids=stale_ids[start:start + 1000])
+            if sentences is not None:
+                sentences.forget(stale_ids[start:start + 1000])
     for start in range(0, len(to_add), BATCH):
         batch = to_add[start:start + BATCH]
         vectors = embedder.embed_documents([embedding_text(chunk) for chunk in batch])
@@ -122,6 +134,8 @@ def ingest(
             documents=[chunk.text for chunk in batch],
             metadatas=[chunk.metadata() for chunk in batch],
         )
+        if sentences is not None:
+            sentences.index([(chunk.id, chunk.text) for chunk in batch])
         report.embedded += len(batch)
         if progress is not None:
             progress(report.embedded, len(to_add))

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 COLLECTION = "llm-advisor-guidance"
+SENTENCES = f"{COLLECTION}-sentences"
+"""Each chunk's sentences with their embeddings, which extractive answers rank."""
 
 
 class IndexUnavailable(RuntimeError):
@@ -49,12 +51,13 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> Any:
         ) from exc
 
 
-def open_collection(client: Any, embedding_model: str) -> Any:
-    """The guidance collection. Embeddings are always supplied by us: Chroma gets no embedding
-    function, so it can never fall back to downloading its default model."""
+def open_collection(client: Any, embedding_model: str, name: str = COLLECTION) -> Any:
+    """The guidance collection (or, by `name`, its sentences). Embeddings are always supplied by
+    us: Chroma gets no embedding function, so it can never fall back to downloading its default
+    model."""
     try:
         return client.get_or_create_collection(
-            COLLECTION,
+            name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": embedding_model},

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from knowledge import GUIDES, KnowledgeBase
+from knowledge.answer import sentences
 from knowledge.chunking import chunk_document
 from knowledge.documents import discover
 from knowledge.embeddings import MiniLMEmbedder
@@ -20,11 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def run() -> list[Row]:
     embedder = MiniLMEmbedder()
     documents, _ = discover([GUIDES])
-    texts = [embedding_text(chunk) for document in documents for chunk in chunk_document(document)]
+    chunks = [chunk for document in documents for chunk in chunk_document(document)]
+    texts = [embedding_text(chunk) for chunk in chunks]
+    kept = [sentence for chunk in chunks for sentence in sentences(chunk.text)]  # ingest keeps these too
     model = embedder.client
     model.encode(texts[:8])
     start = time.perf_counter()
     model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
+    model.encode(kept, batch_size=embedder.batch_size, normalize_embeddings=True)
     raw_rate = len(texts) / (time.perf_counter() - start)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -40,8 +44,10 @@ def run() -> list[Row]:
                                                    n_results=5), 1)[0] for q in questions]
     ratio = ingest_rate / raw_rate
     return [
-        Row("knowledge", f"raw encode of the same {len(texts)} chunks", f"{raw_rate:.0f} chunks/s"),
-        Row("knowledge", "ingest throughput (chunk, embed, store)", f"{ingest_rate:.0f} chunks/s"),
+        Row("knowledge", f"raw encode of the same {len(texts)} chunks and their {len(kept)} sentences",
+            f"{raw_rate:.0f} chunks/s"),
+        Row("knowledge", "ingest throughput (chunk, embed chunks and sentences, store)",
+            f"{ingest_rate:.0f} chunks/s"),
         Row("knowledge", "ingest / raw encode", f"{ratio:.0%}", ">= 80%"),
         Row("knowledge", "re-ingest of the unchanged corpus", f"{again.seconds:.3f} s", "< 2 s"),
         Row("knowledge", "hybrid query p50 / p95 (warm)",
