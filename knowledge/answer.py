@@ -12,6 +12,7 @@ from typing import Any
 
 from knowledge.embeddings import Embedder
 from knowledge.lexical import tokenize
+from knowledge.query import expand_query
 from knowledge.retrieval import HybridRetriever, Passage
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,7 @@ class SentenceVectors:
 def answer_question(question: str, retriever: HybridRetriever, embedder: Embedder,
                     k: int = 3, vectors_of: SentenceVectors | None = None) -> Answer:
     """An extractive answer from the top `k` passages, or a plain 'not found'."""
+    retriever.query_vectors([expand_query(question), question])  # both in one pass of the model
     passages = relevant(question, retriever.search(question, k=k))
     if not passages:
         return not_found(question)

@@ -72,18 +72,26 @@ class HybridRetriever:
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
 
     def query_vector(self, text: str) -> list[float]:
-        """The embedding of `text`, kept for the most recent queries: users in different threads
-        ask the same things, and the answer step embeds the question the search just did."""
+        return self.query_vectors([text])[0]
+
+    def query_vectors(self, texts: list[str]) -> list[list[float]]:
+        """The embeddings of `texts`, those not among the most recent queries encoded together
+        in one pass: people in different threads ask the same things, and an answer needs both
+        the question and its search form."""
         with self._lock:
-            if text in self._vectors:
+            known = {text: self._vectors[text] for text in texts if text in self._vectors}
+            for text in known:
                 self._vectors.move_to_end(text)
-                return self._vectors[text]
-        vector = self.embedder.embed_query(text)
-        with self._lock:
-            self._vectors[text] = vector
-            while len(self._vectors) > CACHE_SIZE:
-                self._vectors.popitem(last=False)
-        return vector
+        missing = list(dict.fromkeys(text for text in texts if text not in known))
+        if missing:
+            computed = (self.embedder.embed_documents(missing) if len(missing) > 1
+                        else [self.embedder.embed_query(missing[0])])
+            known.update(zip(missing, computed, strict=True))
+            with self._lock:
+                self._vectors.update(zip(missing, computed, strict=True))
+                while len(self._vectors) > CACHE_SIZE:
+                    self._vectors.popitem(last=False)
+        return [known[text] for text in texts]
 
     def _load(self) -> _Corpus:
         stored = self.collection.get(include=["documents", "metadatas"])
