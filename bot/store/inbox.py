@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, delete, func, or_, select, update
+from sqlalchemy import Delete, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow
@@ -65,15 +65,18 @@ class InboxMixin:
 
     def next_pending(self, key: str) -> InboxItem | None:
         """The unprocessed message of `key` with the lowest ts."""
-        query = (
+        with self._session() as session:
+            row = session.scalars(self._pending(key)).first()
+            return None if row is None else row.to_item()
+
+    @staticmethod
+    def _pending(key: str) -> Select[Any]:
+        return (
             select(InboxRow)
             .where(InboxRow.conversation_key == key, InboxRow.processed_at.is_(None))
             .order_by(InboxRow.sort_key, InboxRow.id)
             .limit(1)
         )
-        with self._session() as session:
-            row = session.scalars(query).first()
-            return None if row is None else row.to_item()
 
     def get_item(self, key: str, message_ts: str) -> InboxItem | None:
         query = select(InboxRow).where(InboxRow.conversation_key == key, InboxRow.message_ts == message_ts)
@@ -83,13 +86,23 @@ class InboxMixin:
 
     def mark_processed(self, item_id: int, result: dict[str, Any] | None = None) -> None:
         """Record the item as done with `result`; an item already done keeps its first result."""
+        with self._session() as session:
+            self._mark(session, item_id, result)
+
+    def _mark(self, session: Session, item_id: int, result: dict[str, Any] | None) -> None:
         changes = (
             update(InboxRow)
             .where(InboxRow.id == item_id, InboxRow.processed_at.is_(None))
             .values(processed_at=self._clock(), result=result)
         )
+        rowcount(session, changes)
+
+    def _mark_and_next(self, key: str, item_id: int, result: dict[str, Any] | None) -> InboxItem | None:
+        """`mark_processed`, then `next_pending(key)`, in one transaction."""
         with self._session() as session:
-            rowcount(session, changes)
+            self._mark(session, item_id, result)
+            row = session.scalars(self._pending(key)).first()
+            return None if row is None else row.to_item()
 
     def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
         """Conversations with a message queued more than `older_than` ago, still pending, that
@@ -160,13 +173,14 @@ class InboxMixin:
         with self._session() as session:
             return rowcount(session, extend) == 1
 
-    def release_lease(self, key: str, holder: str) -> None:
-        """Give the lease up; a no-op unless `holder` holds it."""
-        self._delete(
-            delete(ConversationLeaseRow).where(
-                ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder
-            )
-        )
+    def release_lease(self, key: str, holder: str) -> bool:
+        """Give the lease up (a no-op unless `holder` holds it). Returns whether `key` has
+        pending messages, looked at after the release in the same transaction: one queued by a
+        drain that gave up waiting for us must not be left behind."""
+        with self._session() as session:
+            rowcount(session, delete(ConversationLeaseRow).where(
+                ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder))
+            return session.scalars(self._pending(key)).first() is not None
 
     # Processing
 
@@ -205,13 +219,14 @@ class InboxMixin:
                 try:
                     count = self._process_pending(key, token, handle, ttl)
                 finally:
-                    self.release_lease(key, token)
+                    # Whoever enqueued while we held the lease may have given up waiting: the
+                    # release looks again.
+                    more = self.release_lease(key, token)
                     with released:
                         self._releases[slot] += 1
                         released.notify_all()
                 done += count
-                # Whoever enqueued while we held the lease may have given up waiting: look again.
-                if self.next_pending(key) is None:
+                if not more:
                     return done
                 if count:
                     continue
@@ -225,11 +240,13 @@ class InboxMixin:
 
     def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta) -> int:
         done = 0
-        while (item := self.next_pending(key)) is not None:
-            if not self.renew_lease(key, token, ttl):
+        item = self.next_pending(key)
+        while item is not None:
+            # The lease was just taken for a whole ttl; later items renew it first.
+            if done and not self.renew_lease(key, token, ttl):
                 break  # We overran the ttl and someone else took over: the rest is theirs.
             result = handle(item)
-            self.mark_processed(item.id, result)
+            item = self._mark_and_next(key, item.id, result)
             done += 1
         return done
 

@@ -187,10 +187,10 @@ def test_drain_rechecks_after_release(store_url: str, store: Store, monkeypatch:
     release = store.release_lease
     late = iter(["2.0"])
 
-    def release_after_a_late_enqueue(key: str, holder: str) -> None:
+    def release_after_a_late_enqueue(key: str, holder: str) -> bool:
         for ts in late:
             other.enqueue(key, ts, {})
-        release(key, holder)
+        return release(key, holder)
 
     monkeypatch.setattr(store, "release_lease", release_after_a_late_enqueue)
     seen: list[str] = []
