@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -43,6 +44,15 @@ CITATION_QUERIES: dict[tuple[str, str], str] = {
 }
 """What to look up for each factor value: the claim its rationale makes, in the guides' terms."""
 HYBRID_QUERY = "which work goes to the API and which to a tuned open model"
+
+
+_FIGURE = re.compile(r"\$?\d[\d,.]*(?:\s*(?:%|[kKMB]\b))?")
+
+
+def without_figures(text: str) -> str:
+    """`text` as a search query: the words make the claim that needs a source, while the figures
+    are this workload's own (and would make every workload's query a new one to embed)."""
+    return " ".join(_FIGURE.sub(" ", text).split())
 
 
 def citation_query(fact: str, value: str, contribution: float, rationale: str) -> str:
@@ -174,7 +184,8 @@ def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidan
     constraints = [CitedLine(text=c.rationale, citation=citer.cite(c.rationale, c.topic))
                    for c in result.constraints]
     cost_citation = citer.cite(COST_QUERY, "volume_cost")
-    caveats = [CitedLine(text=c.text, citation=citer.cite(c.text, c.topic)) for c in result.caveats]
+    caveats = [CitedLine(text=c.text, citation=citer.cite(without_figures(c.text), c.topic))
+               for c in result.caveats]
     if result.kind == "portfolio":
         citer.cite(HYBRID_QUERY, "hybrid")
     headline = f"{words.choice(result.recommendation)} ({result.confidence} confidence)"
