@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -26,6 +27,58 @@ def model_path() -> str:
     return str(get_model_path())
 
 
+class _Request:
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.vectors: list[list[float]] | None = None
+        self.error: BaseException | None = None
+
+
+class Coalescer:
+    """Runs `encode` on one batch at a time; callers that arrive meanwhile are served together
+    by the next batch, in one call."""
+
+    def __init__(self, encode: Callable[[list[str]], list[list[float]]]) -> None:
+        self._encode = encode
+        self._changed = threading.Condition()
+        self._waiting: list[_Request] = []
+        self._busy = False
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        request = _Request(texts)
+        with self._changed:
+            self._waiting.append(request)
+            self._changed.wait_for(lambda: not self._busy or request.vectors is not None
+                                   or request.error is not None)
+            if request.vectors is None and request.error is None:
+                self._busy = True  # our turn: take everyone waiting
+                batch, self._waiting = self._waiting, []
+            else:
+                batch = []
+        if batch:
+            try:
+                vectors = iter(self._encode([text for waiting in batch for text in waiting.texts]))
+                results = [[next(vectors) for _ in waiting.texts] for waiting in batch]
+            except BaseException as exc:
+                with self._changed:
+                    for waiting in batch:
+                        waiting.error = exc
+                    self._busy = False
+                    self._changed.notify_all()
+                raise
+            with self._changed:
+                for waiting, result in zip(batch, results, strict=True):
+                    waiting.vectors = result
+                self._busy = False
+                self._changed.notify_all()
+        if request.error is not None:
+            raise request.error
+        assert request.vectors is not None
+        return request.vectors
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through LangChain's HuggingFace embeddings, loaded on first use.
 
@@ -40,6 +93,7 @@ class MiniLMEmbedder:
         # Torch already spreads one encode over the cores; concurrent encodes only add
         # activation memory, so requests take turns.
         self._lock = threading.Lock()
+        self._queries = Coalescer(self._encode_queries)
 
     def _load(self) -> object:
         with self._lock:
@@ -73,6 +127,15 @@ class MiniLMEmbedder:
             return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Embed short query texts. Queries that arrive while the model is busy wait together
+        and go through it as one batch, so a burst of questions costs about one encode, not one
+        each in turn."""
+        return self._queries.embed(texts)
+
+    def _encode_queries(self, texts: list[str]) -> list[list[float]]:
         model = self._load()
         with self._lock:
-            return model.embed_query(text)  # type: ignore[attr-defined, no-any-return]
+            return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]

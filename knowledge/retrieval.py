@@ -84,7 +84,9 @@ class HybridRetriever:
                 self._vectors.move_to_end(text)
         missing = list(dict.fromkeys(text for text in texts if text not in known))
         if missing:
-            computed = (self.embedder.embed_documents(missing) if len(missing) > 1
+            batched = getattr(self.embedder, "embed_queries", None)  # coalesces concurrent queries
+            computed = (batched(missing) if batched is not None
+                        else self.embedder.embed_documents(missing) if len(missing) > 1
                         else [self.embedder.embed_query(missing[0])])
             known.update(zip(missing, computed, strict=True))
             with self._lock:
