@@ -72,10 +72,8 @@ class Poster:
         self.client = client
 
     def post(self, channel: str, message: SlackMessage, thread_ts: str | None = None) -> str:
-        payload: dict[str, Any] = {"channel": channel, "text": message.text, "blocks": message.blocks}
-        if thread_ts:
-            payload["thread_ts"] = thread_ts
-        return str(call(self.client, "chat.postMessage", **payload).get("ts", ""))
+        return str(call(self.client, "chat.postMessage",
+                        **reply_payload(channel, message, thread_ts)).get("ts", ""))
 
     def post_all(self, channel: str, messages: Sequence[SlackMessage],
                  thread_ts: str | None = None) -> list[str]:
