@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from knowledge.embeddings import Embedder
-from knowledge.lexical import tokenize
+from knowledge.lexical import terms
 from knowledge.query import expand_query
 from knowledge.retrieval import HybridRetriever, Passage
 
@@ -70,12 +72,6 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=True))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 def not_found(question: str) -> Answer:
     topics = "; ".join(SUGGESTED_TOPICS)
     return Answer(
@@ -87,28 +83,64 @@ def not_found(question: str) -> Answer:
 
 def relevant(question: str, passages: list[Passage]) -> list[Passage]:
     """Passages that are plausibly about the question at all."""
-    terms = set(tokenize(question))
+    asked = terms(question)
     keep = []
     for passage in passages:
-        overlap = terms & set(tokenize(f"{passage.title} {passage.section} {passage.text}"))
+        overlap = asked & terms(f"{passage.title} {passage.section} {passage.text}")
         if passage.similarity >= MIN_SIMILARITY or (passage.similarity >= 0.2 and len(overlap) >= 2):
             keep.append(passage)
     return keep
 
 
+@dataclass(frozen=True)
+class SentenceGroup:
+    """One passage's sentences and their unit-length embeddings, one row per sentence."""
+
+    sentences: tuple[str, ...]
+    vectors: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[str, Sequence[float]]]) -> SentenceGroup:
+        if not pairs:
+            return cls((), np.zeros((0, 0), np.float32))
+        matrix = np.asarray([vector for _, vector in pairs], dtype=np.float32).reshape(len(pairs), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return cls(tuple(sentence for sentence, _ in pairs), matrix / np.where(norms > 0, norms, 1.0))
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def similarities(self, vector: Sequence[float]) -> np.ndarray:
+        """Cosine similarity of each sentence to `vector`."""
+        query = np.asarray(vector, dtype=np.float32)
+        norm = float(np.linalg.norm(query))
+        return self.vectors @ (query / norm) if norm else np.zeros(len(self.sentences), np.float32)
+
+
+EMPTY = SentenceGroup.of([])
+
+
 class SentenceVectors:
     """Each passage's sentences with their embeddings. Ingest computes them with the chunks and
     keeps them in the index's sentence collection, so an answer only reads them; a passage
-    missing there (an index built before they were kept) is encoded once and stored."""
+    missing there (an index built before they were kept) is encoded once and stored.
+
+    The first answer reads the whole collection in one request when it is small enough to hold
+    (PRELOAD_ROWS), so later answers touch neither the index nor the model for sentences."""
+
+    PRELOAD_ROWS = 20_000  # about 30 MB of float32 vectors
 
     def __init__(self, embedder: Embedder, size: int = 2048, collection: Any = None) -> None:
         self.embedder = embedder
         self.size = size
         self.collection = collection
-        self._cache: OrderedDict[str, list[tuple[str, list[float]]]] = OrderedDict()
+        self._cache: OrderedDict[str, SentenceGroup] = OrderedDict()
         self._lock = threading.Lock()
+        self._preloaded = collection is None
 
-    def of(self, passages: list[Passage]) -> list[list[tuple[str, list[float]]]]:
+    def of(self, passages: list[Passage]) -> list[SentenceGroup]:
+        if not self._preloaded:
+            self.preload()
         with self._lock:
             known = {p.id: self._cache[p.id] for p in passages if p.id in self._cache}
             for chunk_id in known:
@@ -118,13 +150,31 @@ class SentenceVectors:
             found = self._stored([p.id for p in missing])
             found.update(self.index([(p.id, p.text) for p in missing if p.id not in found]))
             known.update(found)
-            with self._lock:
-                self._cache.update(found)
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
-        return [known.get(p.id, []) for p in passages]
+            self._keep(found)
+        return [known.get(p.id, EMPTY) for p in passages]
 
-    def index(self, chunks: list[tuple[str, str]]) -> dict[str, list[tuple[str, list[float]]]]:
+    def preload(self) -> int:
+        """Read every stored sentence vector into memory if the collection is small enough;
+        the number of chunks loaded. An unreachable index is tried again on the next answer."""
+        if self.collection is None:
+            return 0
+        try:
+            rows = int(self.collection.count())
+            found = self._read(None) if 0 < rows <= self.PRELOAD_ROWS else {}
+        except Exception as exc:
+            log.warning("could not preload sentence vectors: %s", exc)
+            return 0
+        self._preloaded = True
+        self._keep(found)
+        return len(found)
+
+    def _keep(self, found: dict[str, SentenceGroup]) -> None:
+        with self._lock:
+            self._cache.update(found)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+
+    def index(self, chunks: list[tuple[str, str]]) -> dict[str, SentenceGroup]:
         """Encode the sentences of `chunks` (id, text) and keep them in the collection."""
         texts = [sentences(text) for _, text in chunks]
         flat = [sentence for group in texts for sentence in group]
@@ -141,7 +191,7 @@ class SentenceVectors:
                     metadatas=[{"chunk_id": row[1], "position": row[2]} for row in rows])
             except Exception as exc:  # answers still work; the next one encodes again
                 log.warning("could not store sentence vectors: %s", exc)
-        return computed
+        return {chunk_id: SentenceGroup.of(group) for chunk_id, group in computed.items()}
 
     def forget(self, chunk_ids: list[str]) -> None:
         """Drop the sentences of chunks that left the index."""
@@ -151,22 +201,27 @@ class SentenceVectors:
             for chunk_id in chunk_ids:
                 self._cache.pop(chunk_id, None)
 
-    def _stored(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, list[float]]]]:
+    def _stored(self, chunk_ids: list[str]) -> dict[str, SentenceGroup]:
+        """The stored sentences of `chunk_ids`; none when the index cannot be read."""
         if self.collection is None or not chunk_ids:
             return {}
         try:
-            got = self.collection.get(where={"chunk_id": {"$in": chunk_ids}},
-                                      include=["documents", "metadatas", "embeddings"])
+            return self._read(chunk_ids)
         except Exception as exc:  # fall back to encoding
             log.warning("could not read sentence vectors: %s", exc)
             return {}
-        rows: dict[str, list[tuple[int, str, list[float]]]] = {}
+
+    def _read(self, chunk_ids: list[str] | None) -> dict[str, SentenceGroup]:
+        """The stored sentences of `chunk_ids`, or of every chunk when None."""
+        where = None if chunk_ids is None else {"chunk_id": {"$in": chunk_ids}}
+        got = self.collection.get(where=where, include=["documents", "metadatas", "embeddings"])
+        rows: dict[str, list[tuple[int, str, Sequence[float]]]] = {}
         for meta, document, vector in zip(got["metadatas"] or [], got["documents"] or [],
                                           got["embeddings"] if got["embeddings"] is not None else [],
                                           strict=True):
-            rows.setdefault(str(meta["chunk_id"]), []).append(
-                (int(meta["position"]), str(document), [float(x) for x in vector]))
-        return {chunk_id: [(sentence, vector) for _, sentence, vector in sorted(group, key=lambda r: r[0])]
+            rows.setdefault(str(meta["chunk_id"]), []).append((int(meta["position"]), str(document), vector))
+        return {chunk_id: SentenceGroup.of([(sentence, vector) for _, sentence, vector
+                                            in sorted(group, key=lambda r: r[0])])
                 for chunk_id, group in rows.items()}
 
 
@@ -179,18 +234,19 @@ def answer_question(question: str, retriever: HybridRetriever, embedder: Embedde
         return not_found(question)
     citations = [Citation(number, passage) for number, passage in enumerate(passages, start=1)]
     groups = (vectors_of or SentenceVectors(embedder)).of(passages)
-    candidates = [(citation.number, sentence, vector)
-                  for citation, group in zip(citations, groups, strict=True)
-                  for sentence, vector in group]
-    if not candidates:
+    if not any(len(group) for group in groups):
         return not_found(question)
     question_vector = retriever.query_vector(question)
-    terms = set(tokenize(question))
+    asked = terms(question)
     scored = []
-    for number, sentence, vector in candidates:
-        overlap = len(terms & set(tokenize(sentence))) / (len(terms) or 1)
-        rank_bonus = 0.05 * (len(citations) - number)
-        scored.append((_cosine(question_vector, vector) + 0.2 * overlap + rank_bonus, number, sentence))
+    for citation, group in zip(citations, groups, strict=True):
+        if not len(group):
+            continue
+        rank_bonus = 0.05 * (len(citations) - citation.number)
+        for sentence, similarity in zip(group.sentences, group.similarities(question_vector).tolist(),
+                                        strict=True):
+            overlap = len(asked & terms(sentence)) / (len(asked) or 1)
+            scored.append((similarity + 0.2 * overlap + rank_bonus, citation.number, sentence))
     scored.sort(key=lambda item: -item[0])
     picked = scored[:MAX_SENTENCES]
     text = " ".join(f"{sentence} [{number}]" for _, number, sentence in picked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rank_bm25 import BM25Okapi
 
@@ -40,6 +41,13 @@ def tokenize(text: str) -> list[str]:
     return [_stem(token) for token in _TOKEN.findall(text.lower()) if token not in STOPWORDS]
 
 
+@lru_cache(maxsize=16384)
+def terms(text: str) -> frozenset[str]:
+    """The distinct tokens of `text`, remembered: passages and their sentences recur across
+    questions, and tokenizing them again each time is most of a warm answer's work."""
+    return frozenset(tokenize(text))
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts."""
 
@@ -55,5 +63,5 @@ class LexicalIndex:
             return [0.0] * len(self._tokens)
         return [float(score) for score in self._bm25.get_scores(terms)]
 
-    def token_set(self, index: int) -> set[str]:
-        return set(self._tokens[index])
+    def token_set(self, index: int) -> frozenset[str]:
+        return frozenset(self._tokens[index])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from knowledge.embeddings import Embedder
-from knowledge.lexical import LexicalIndex, tokenize
+from knowledge.lexical import LexicalIndex, terms
 from knowledge.query import expand_query
 from knowledge.store import index_version
 
@@ -53,7 +53,7 @@ class _Corpus:
     version: str
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
@@ -191,12 +191,12 @@ class HybridRetriever:
                   similarity: dict[str, float], k: int) -> list[Passage]:
         position = {chunk_id: index for index, chunk_id in enumerate(corpus.ids)}
         chosen: list[Passage] = []
-        chosen_tokens: list[set[str]] = []
+        chosen_tokens: list[frozenset[str]] = []
         for chunk_id in order:
             index = position.get(chunk_id)
             if index is None:
                 continue
-            tokens = set(tokenize(corpus.texts[index]))
+            tokens = terms(corpus.texts[index])
             if any(_jaccard(tokens, other) >= NEAR_DUPLICATE for other in chosen_tokens):
                 continue
             meta = corpus.metas[index]

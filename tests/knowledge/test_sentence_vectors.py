@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from knowledge import KnowledgeBase
-from knowledge.answer import sentences
+from knowledge.answer import SentenceVectors, sentences
 from knowledge.query import expand_query
 from tests.knowledge.conftest import CountingEmbedder, write_guide
 
@@ -91,3 +93,76 @@ def test_removed_and_changed_documents_take_their_sentences_with_them(
     assert "Dublin" in after
     assert "Frankfurt" not in after and "signed DPA before any pilot" not in after
     assert set(_stored(kb)) <= set(kb.collection.get(include=[])["ids"])
+
+
+class _Refusing:
+    """A sentence collection that has become unreachable."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.reads = 0
+
+    def count(self) -> int:
+        return self.inner.count()  # type: ignore[attr-defined, no-any-return]
+
+    def get(self, **_: object) -> dict[str, object]:
+        self.reads += 1
+        raise ConnectionError("sentence collection unreachable")
+
+
+def test_the_first_answer_loads_every_sentence_so_later_ones_need_no_read(
+        tmp_path: Path, embedder: CountingEmbedder) -> None:
+    kb = _kb(tmp_path, embedder, tmp_path / "none")
+    kb.ingest()
+    replica = _kb(tmp_path, embedder, tmp_path / "none")
+    assert replica.ask(QUESTION).found
+    chunks = int(kb.collection.count())
+    assert len(replica.sentence_vectors._cache) == len(_stored(kb)) > 3  # all, not just three
+
+    refusing = _Refusing(replica.sentence_vectors.collection)
+    replica.sentence_vectors.collection = refusing
+    embedder.embedded = 0
+    other = "how long does fine-tuning take?"
+    answer = replica.ask(other)
+
+    assert answer.found and refusing.reads == 0
+    assert embedder.embedded <= 2  # the question and its search form; no sentence encoded
+    fresh = KnowledgeBase(kb.collection, embedder, [tmp_path / "none"])
+    assert fresh.ask(other).answer == answer.answer
+    assert chunks >= len(_stored(kb))
+
+
+def test_a_collection_too_large_to_hold_is_read_per_passage(
+        tmp_path: Path, embedder: CountingEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    kb = _kb(tmp_path, embedder, tmp_path / "none")
+    kb.ingest()
+    monkeypatch.setattr(SentenceVectors, "PRELOAD_ROWS", 5)
+    replica = _kb(tmp_path, embedder, tmp_path / "none")
+    embedder.embedded = 0
+
+    answer = replica.ask(QUESTION)
+
+    assert answer.found and 0 < len(replica.sentence_vectors._cache) <= 3
+    assert embedder.embedded == (QUERY_TEXTS if QUERY_TEXTS > 1 else 0)
+    assert KnowledgeBase(kb.collection, embedder, [tmp_path / "none"]).ask(QUESTION).answer == answer.answer
+
+
+def test_an_unreachable_sentence_collection_falls_back_to_encoding_and_retries_the_preload(
+        tmp_path: Path, embedder: CountingEmbedder) -> None:
+    kb = _kb(tmp_path, embedder, tmp_path / "none")
+    kb.ingest()
+    replica = _kb(tmp_path, embedder, tmp_path / "none")
+    kept = replica.sentence_vectors.collection
+    refusing = _Refusing(kept)
+    replica.sentence_vectors.collection = refusing
+    embedder.embedded = 0
+
+    answer = replica.ask(QUESTION)
+
+    assert answer.found and refusing.reads >= 1 and embedder.embedded > QUERY_TEXTS
+    replica.sentence_vectors.collection = kept  # back again
+    replica.sentence_vectors._cache.clear()
+    embedder.embedded = 0
+    assert replica.ask(QUESTION).answer == answer.answer
+    assert embedder.embedded == 0  # the question's vectors are remembered; sentences were read
+    assert len(replica.sentence_vectors._cache) == len(_stored(kb))  # the preload was tried again
