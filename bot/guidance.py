@@ -64,6 +64,14 @@ class ReconnectingGuidance:
                     raise GuidanceUnavailable(self.problem) from exc
             return self._kb
 
+    def warm_up(self) -> None:
+        """Get the index and the model ready before the first question; an unreachable index
+        is left for a later request to reopen."""
+        try:
+            self.knowledge().warm_up()
+        except Exception as exc:
+            log.warning("guidance not warmed up: %s", exc)
+
     def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None) -> list[Passage]:
         return self.knowledge().search(query, k=k, topics=topics)
 

@@ -59,6 +59,13 @@ class KnowledgeBase:
                mode: Mode = "hybrid") -> list[Passage]:
         return self.retriever.search(query, k=k, topics=topics, mode=mode)
 
+    def warm_up(self) -> None:
+        """Do a first question's one-off work now: read the chunks, load the model (compiling
+        its query encoder) and read the sentence vectors."""
+        self.retriever.corpus()
+        self.embedder.embed_query("how much does self-hosting cost?")
+        self.sentence_vectors.preload()
+
     def ask(self, question: str, k: int = 3) -> Answer:
         return answer_question(question, self.retriever, self.embedder, k=k,
                                vectors_of=self.sentence_vectors)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import warnings
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 
@@ -79,6 +83,71 @@ class Coalescer:
         return request.vectors
 
 
+PROBES = ["why does latency matter?", "  Patient data can't leave our DC; ~3M tokens/day.  ",
+          "GPU", "fine-tune " * 300]
+"""Texts a compiled encoder must embed exactly as the model does before it is used: short, padded
+in a batch, with stray whitespace, and longer than the model's window."""
+TOLERANCE = 1e-5
+
+
+class TracedEncoder:
+    """The model's transformer compiled to TorchScript, with the model's own tokenizer, mean
+    pooling and normalisation around it.
+
+    The eager model hands the interpreter lock back and forth for each of its few hundred
+    operations, so in a server with other busy threads one short query can wait on the lock
+    hundreds of times. The compiled graph runs in one call without it. It is only used once it
+    has embedded PROBES the same as the model itself (within TOLERANCE)."""
+
+    def __init__(self, tokenizer: Any, module: Any, max_length: int) -> None:
+        self.tokenizer = tokenizer
+        self.module = module
+        self.max_length = max_length
+
+    @classmethod
+    def compile(cls, model: Any) -> TracedEncoder | None:
+        """A compiled encoder for a sentence-transformers `model`, or None (with a warning) when
+        it cannot be compiled or would not give the model's vectors."""
+        try:
+            import torch
+
+            encoder = cls(model.tokenizer, None, int(model.max_seq_length))
+            example = encoder._features(PROBES[:2])
+            with warnings.catch_warnings(), torch.inference_mode():
+                warnings.simplefilter("ignore")  # tracer notes about shape checks; verified below
+                encoder.module = torch.jit.trace(model[0].auto_model, example, strict=False,
+                                                  check_trace=False)  # type: ignore[no-untyped-call]
+            expected = torch.tensor(model.encode(PROBES, normalize_embeddings=True))
+            got = torch.tensor(encoder.encode(PROBES))
+            drift = float((expected - got).abs().max())
+        except Exception as exc:  # an unusual model or torch without TorchScript: stay eager
+            log.warning("query encoder not compiled (%s: %s); using the model as it is",
+                        type(exc).__name__, exc)
+            return None
+        if drift > TOLERANCE:
+            log.warning("compiled query encoder differs from the model by %.2g; using the model "
+                        "as it is", drift)
+            return None
+        return encoder
+
+    def _features(self, texts: list[str]) -> tuple[Any, Any, Any]:
+        batch = self.tokenizer([text.strip() for text in texts], padding=True, truncation="longest_first",
+                               max_length=self.max_length, return_tensors="pt")
+        return batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+
+    def encode(self, texts: list[str]) -> list[list[float]]:
+        import torch
+
+        features = self._features(texts)
+        with torch.inference_mode():
+            out = self.module(*features)
+            hidden = out[0] if isinstance(out, tuple | list) else out["last_hidden_state"]
+            mask = features[1].unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            vectors = torch.nn.functional.normalize(mean, p=2, dim=1)
+        return vectors.tolist()
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through LangChain's HuggingFace embeddings, loaded on first use.
 
@@ -94,6 +163,8 @@ class MiniLMEmbedder:
         # activation memory, so requests take turns.
         self._lock = threading.Lock()
         self._queries = Coalescer(self._encode_queries)
+        self._traced: TracedEncoder | None = None
+        self._traced_tried = False
 
     def _load(self) -> object:
         with self._lock:
@@ -138,4 +209,9 @@ class MiniLMEmbedder:
     def _encode_queries(self, texts: list[str]) -> list[list[float]]:
         model = self._load()
         with self._lock:
+            if not self._traced_tried:
+                self._traced_tried = True
+                self._traced = TracedEncoder.compile(model._client)  # type: ignore[attr-defined]
+            if self._traced is not None:
+                return self._traced.encode(texts)
             return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]

@@ -35,6 +35,14 @@ def _tune_malloc() -> None:
         libc.mallopt(-3, MALLOC_MMAP_THRESHOLD)  # M_MMAP_THRESHOLD, which also stops it adapting
 
 
+def _limit_model_threads(threads: int) -> None:
+    """Cap torch's intra-op threads in this process. With other requests busy on the cores, a
+    second encode thread mostly waits for a core and makes the encode slower, not faster."""
+    import torch
+
+    torch.set_num_threads(threads)
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
@@ -45,6 +53,9 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 3000,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     threads: Annotated[int, typer.Option(min=1, max=64, help="Request threads.")] = 8,
+    model_threads: Annotated[int, typer.Option(
+        min=1, max=64, help="Threads one embedding encode may use. Requests already run in "
+                            "parallel, so 1 keeps encodes from fighting them for the cores.")] = 1,
 ) -> None:
     """Run the Slack bot: HTTP mode at POST /slack/events (GET /healthz, GET /metrics), or Socket
     Mode when SLACK_APP_TOKEN is set. Logs are JSON lines unless ADVISOR_LOG_FORMAT=text."""
@@ -70,7 +81,9 @@ def serve(
         from bot.slack.app import build_app
         from bot.slack.sweeper import Sweeper
 
-        services = build_services(settings)
+        services = build_services(settings)  # a first start builds the index with every core
+        services.knowledge.warm_up()  # before readiness, not on the first question
+        _limit_model_threads(model_threads)
         app = build_app(settings, services, metrics=metrics)
         assert app.advisor is not None
         Sweeper(app.advisor).start()

@@ -44,3 +44,30 @@ def test_guidance_reopens_an_index_that_was_down_after_the_retry_interval(
     assert guidance.search("first token latency", k=1)[0].doc_id == "latency"
     assert guidance.available and guidance.problem == ""
     assert guidance.version == guide_kb.version
+
+
+def test_warm_up_readies_chunks_model_and_sentences_before_the_first_question(
+        guide_kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from knowledge.embeddings import TracedEncoder
+
+    replica = KnowledgeBase(guide_kb.collection, guide_kb.embedder, [],
+                            sentences=guide_kb.sentence_vectors.collection)
+    assert replica.retriever._corpus is None and not replica.sentence_vectors._cache
+
+    ReconnectingGuidance(lambda: replica, initial=replica).warm_up()
+
+    assert replica.retriever._corpus is not None
+    assert len(replica.sentence_vectors._cache) > 10  # every chunk's, in one read
+    assert isinstance(getattr(replica.embedder, "_traced", None), TracedEncoder)
+
+
+def test_warm_up_with_the_index_down_logs_and_leaves_it_for_a_later_request(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def opener() -> KnowledgeBase:
+        raise RuntimeError("cannot reach the Chroma server")
+
+    guidance = ReconnectingGuidance(opener)
+    guidance.warm_up()  # does not raise
+
+    assert not guidance.available and "not warmed up" in caplog.text
+    assert "Chroma" in guidance.problem

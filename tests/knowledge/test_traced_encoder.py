@@ -1,0 +1,73 @@
+"""Query encodes run through the transformer compiled to TorchScript, and give the model's vectors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pytest
+
+from knowledge.embeddings import TOLERANCE, MiniLMEmbedder, TracedEncoder
+
+QUERIES = [
+    "why does latency matter?",
+    "we process ~3M tokens a day of patient notes; can they leave our DC?",
+    "GPU",
+    "  leading and trailing spaces  ",
+    "Qu'est-ce qu'un DPA ? ½ naïve café — 東京",
+    "self-host " * 200,  # past the model's window: truncated the same way
+]
+
+
+def _reference(minilm: MiniLMEmbedder, texts: list[str]) -> np.ndarray:
+    return np.asarray(minilm.embed_documents(texts))  # LangChain's path through sentence-transformers
+
+
+def test_queries_are_encoded_by_the_compiled_transformer(minilm: MiniLMEmbedder) -> None:
+    minilm.embed_query("warm up")
+    assert isinstance(minilm._traced, TracedEncoder)
+
+
+@pytest.mark.parametrize("batch", [QUERIES[:1], QUERIES[1:3], QUERIES])
+def test_compiled_vectors_match_the_model_one_by_one_and_in_padded_batches(
+        minilm: MiniLMEmbedder, batch: list[str]) -> None:
+    got = np.asarray(minilm.embed_queries(batch))
+
+    assert got.shape == (len(batch), 384)
+    assert np.abs(got - _reference(minilm, batch)).max() <= TOLERANCE
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_model_that_cannot_be_traced_stays_eager(
+        minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import torch
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("tracing is not supported here")
+
+    monkeypatch.setattr(torch.jit, "trace", refuse)
+    fresh = MiniLMEmbedder()
+    fresh._model = minilm._load()  # share the loaded weights
+    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
+        got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+
+    assert fresh._traced is None and "not compiled" in caplog.text
+    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
+
+
+def test_a_compiled_encoder_that_drifts_from_the_model_is_not_used(
+        minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    real = TracedEncoder.encode
+
+    def drifting(self: TracedEncoder, texts: list[str]) -> list[list[float]]:
+        return [[x + 0.01 for x in vector] for vector in real(self, texts)]
+
+    monkeypatch.setattr(TracedEncoder, "encode", drifting)
+    fresh = MiniLMEmbedder()
+    fresh._model = minilm._load()
+    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
+        got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+
+    assert fresh._traced is None and "differs from the model" in caplog.text
+    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
