@@ -116,7 +116,7 @@ class Store(InboxMixin, OutboxMixin):
             return expected_version + 1
 
     def update(
-        self, key: str, fn: Callable[[dict[str, Any] | None], dict[str, Any]], retries: int = 5, *,
+        self, key: str, fn: Callable[[dict[str, Any] | None], dict[str, Any]], retries: int = 8, *,
         owner_user: str | None = None, team: str | None = None, channel: str | None = None,
     ) -> dict[str, Any]:
         """Apply `fn` to the current state (None if new) and save it; never loses a concurrent update.
