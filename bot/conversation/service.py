@@ -39,12 +39,19 @@ class ConversationService:
     def handle(self, key: str, message: str, *, owner_user: str | None = None,
                team: str | None = None, channel: str | None = None) -> list[Reply]:
         """One user message in, the replies out; the new state is saved before returning."""
+        return self.respond(key, message, owner_user=owner_user, team=team, channel=channel)[0]
+
+    def respond(self, key: str, message: str, *, owner_user: str | None = None,
+                team: str | None = None, channel: str | None = None
+                ) -> tuple[list[Reply], ConversationState]:
+        """`handle`, also giving the state it saved, so a caller need not read it back."""
         captured: list[Reply] = []
+        saved: list[ConversationState] = []
 
         def apply(data: dict[str, Any] | None) -> dict[str, Any]:
             state, replies = self.engine.turn(self._state(data), message)
-            captured[:] = replies
+            captured[:], saved[:] = replies, [state]
             return state.model_dump(mode="json")
 
         self.store.update(key, apply, owner_user=owner_user, team=team, channel=channel)
-        return captured
+        return captured, saved[0]

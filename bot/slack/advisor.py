@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 
 from bot.conversation import build_advice
 from bot.conversation.replies import Reply
+from bot.conversation.state import ConversationState
 from bot.observability import Metrics, log_context
 from bot.services import Services
 from bot.slack import ids, render
@@ -152,18 +153,20 @@ class SlackAdvisor:
         team, _, thread = parsed if parsed else (payload.get("team"), channel, thread_ts)
         outcome = "ok"
         advised: list[str] = []
+        after: list[ConversationState] = []
         with log_context(team=team, channel=channel, thread_ts=thread):
             try:
                 def work() -> list[render.SlackMessage]:
-                    replies = self.services.conversations.handle(
+                    replies, state = self.services.conversations.respond(
                         key, payload["text"], owner_user=payload["user"], team=payload["team"],
                         channel=channel)
+                    after[:] = [state]
                     advised.extend(self._count_recommendations(replies))
                     return [m for reply in replies for m in render.reply_messages(reply, key)]
 
                 outcome = self._reply(key, channel, thread_ts, work)
                 if outcome == "ok":
-                    self._chart_for_last_advice(key, channel, thread_ts)
+                    self._chart_for_last_advice(key, channel, thread_ts, after[0] if after else None)
             except SlackCallFailed as exc:
                 outcome = "slack_error"
                 log.warning("could not answer in Slack",
@@ -227,8 +230,11 @@ class SlackAdvisor:
             self.metrics.recommendation_given(recommendation)
         return given
 
-    def _chart_for_last_advice(self, key: str, channel: str, thread_ts: str | None) -> None:
-        state = self.services.conversations.load(key)
+    def _chart_for_last_advice(self, key: str, channel: str, thread_ts: str | None,
+                               state: ConversationState | None = None) -> None:
+        """The cost chart for the advice this turn gave (`state`, as saved), once per set of
+        cost inputs."""
+        state = state or self.services.conversations.load(key)
         if state.stage != "advised" or state.last_result is None or state.earlier:
             return
         if state.last_result.get("kind") != "workload":
@@ -283,7 +289,7 @@ class SlackAdvisor:
         keyed = [m for r in advice_replies for m in render.reply_messages(r, key)]
         self.poster.update(channel, root, keyed[0])
         self.poster.post_all(channel, keyed[1:], root)
-        self._chart_for_last_advice(key, channel, root)
+        self._chart_for_last_advice(key, channel, root, state)
 
     def _explain_post_failure(self, channel: str, user: str, exc: SlackCallFailed) -> None:
         message = PIN_ERRORS.get(exc.error, f"Slack refused the message ({exc.error}).")

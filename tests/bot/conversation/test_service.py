@@ -62,3 +62,16 @@ def test_service_unreadable_stored_state_starts_afresh(store: Store) -> None:
     store.save("cli:bob", {"current": {"facts": "not a mapping"}}, None)
     replies = ConversationService(ENGINE, store).handle("cli:bob", "approved vendors only")
     assert replies[0].kind == "noted"
+
+
+def test_respond_gives_the_state_it_saved(store_url: str) -> None:
+    store = Store(store_url)
+    store.migrate()
+    service = ConversationService(ENGINE, store)
+    service.handle("cli:bob", "approved vendors only")
+
+    replies, state = service.respond("cli:bob", "about 3M tokens a day")
+
+    assert replies and state == service.load("cli:bob")
+    assert state.turns == 2 and state.current.values()["monthly_tokens"] == 90_000_000
+    store.close()
