@@ -63,6 +63,9 @@ class KnowledgeBase:
         """Do a first question's one-off work now: read the chunks, load the model (compiling
         its query encoder) and read the sentence vectors."""
         self.retriever.corpus()
+        compile_queries = getattr(self.embedder, "compile_queries", None)
+        if compile_queries is not None:
+            compile_queries()
         self.embedder.embed_query("how much does self-hosting cost?")
         self.sentence_vectors.preload()
 

@@ -88,6 +88,8 @@ PROBES = ["why does latency matter?", "  Patient data can't leave our DC; ~3M to
 """Texts a compiled encoder must embed exactly as the model does before it is used: short, padded
 in a batch, with stray whitespace, and longer than the model's window."""
 TOLERANCE = 1e-5
+COMPILE_AFTER = 8
+"""Query batches a process encodes with the model as it is before compiling the encoder."""
 
 
 class TracedEncoder:
@@ -165,6 +167,7 @@ class MiniLMEmbedder:
         self._queries = Coalescer(self._encode_queries)
         self._traced: TracedEncoder | None = None
         self._traced_tried = False
+        self._eager_queries = 0
 
     def _load(self) -> object:
         with self._lock:
@@ -206,12 +209,27 @@ class MiniLMEmbedder:
         each in turn."""
         return self._queries.embed(texts)
 
+    def compile_queries(self) -> bool:
+        """Compile the query encoder now (a server does this before it reports ready); True
+        when compiled queries are in use."""
+        model = self._load()
+        with self._lock:
+            self._compile_locked(model)
+            return self._traced is not None
+
+    def _compile_locked(self, model: object) -> None:
+        if not self._traced_tried:
+            self._traced_tried = True
+            self._traced = TracedEncoder.compile(model._client)  # type: ignore[attr-defined]
+
     def _encode_queries(self, texts: list[str]) -> list[list[float]]:
         model = self._load()
         with self._lock:
-            if not self._traced_tried:
-                self._traced_tried = True
-                self._traced = TracedEncoder.compile(model._client)  # type: ignore[attr-defined]
+            # Compiling takes about as long as a hundred queries: a one-off command asking one
+            # or two never pays for it; a process that keeps answering does, once.
+            if self._traced is None and self._eager_queries >= COMPILE_AFTER:
+                self._compile_locked(model)
             if self._traced is not None:
                 return self._traced.encode(texts)
+            self._eager_queries += 1
             return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]

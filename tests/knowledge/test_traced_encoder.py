@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from knowledge.embeddings import TOLERANCE, MiniLMEmbedder, TracedEncoder
+from knowledge.embeddings import COMPILE_AFTER, TOLERANCE, MiniLMEmbedder, TracedEncoder
 
 QUERIES = [
     "why does latency matter?",
@@ -24,14 +24,24 @@ def _reference(minilm: MiniLMEmbedder, texts: list[str]) -> np.ndarray:
     return np.asarray(minilm.embed_documents(texts))  # LangChain's path through sentence-transformers
 
 
-def test_queries_are_encoded_by_the_compiled_transformer(minilm: MiniLMEmbedder) -> None:
-    minilm.embed_query("warm up")
-    assert isinstance(minilm._traced, TracedEncoder)
+def test_a_process_that_keeps_asking_compiles_the_encoder_once_and_one_question_does_not(
+        minilm: MiniLMEmbedder) -> None:
+    fresh = MiniLMEmbedder()
+    fresh._model = minilm._load()  # share the loaded weights
+    fresh.embed_query("a one-off question")
+    assert fresh._traced is None and not fresh._traced_tried
+
+    for n in range(COMPILE_AFTER):
+        fresh.embed_query(f"question {n}")
+
+    assert isinstance(fresh._traced, TracedEncoder)
+    assert minilm.compile_queries() and isinstance(minilm._traced, TracedEncoder)
 
 
 @pytest.mark.parametrize("batch", [QUERIES[:1], QUERIES[1:3], QUERIES])
 def test_compiled_vectors_match_the_model_one_by_one_and_in_padded_batches(
         minilm: MiniLMEmbedder, batch: list[str]) -> None:
+    assert minilm.compile_queries()
     got = np.asarray(minilm.embed_queries(batch))
 
     assert got.shape == (len(batch), 384)
@@ -50,7 +60,8 @@ def test_a_model_that_cannot_be_traced_stays_eager(
     fresh = MiniLMEmbedder()
     fresh._model = minilm._load()  # share the loaded weights
     with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
-        got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+        assert not fresh.compile_queries()
+    got = np.asarray(fresh.embed_queries(QUERIES[:2]))
 
     assert fresh._traced is None and "not compiled" in caplog.text
     assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
@@ -67,7 +78,8 @@ def test_a_compiled_encoder_that_drifts_from_the_model_is_not_used(
     fresh = MiniLMEmbedder()
     fresh._model = minilm._load()
     with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
-        got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+        assert not fresh.compile_queries()
+    got = np.asarray(fresh.embed_queries(QUERIES[:2]))
 
     assert fresh._traced is None and "differs from the model" in caplog.text
     assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
