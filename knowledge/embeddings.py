@@ -230,6 +230,11 @@ class MiniLMEmbedder:
             if self._traced is None and self._eager_queries >= COMPILE_AFTER:
                 self._compile_locked(model)
             if self._traced is not None:
-                return self._traced.encode(texts)
+                try:
+                    return self._traced.encode(texts)
+                except Exception as exc:  # an input the compiled graph cannot take: stay eager
+                    log.warning("compiled query encoder failed (%s: %s); using the model as it is",
+                                type(exc).__name__, exc)
+                    self._traced = None
             self._eager_queries += 1
             return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]

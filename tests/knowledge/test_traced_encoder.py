@@ -83,3 +83,21 @@ def test_a_compiled_encoder_that_drifts_from_the_model_is_not_used(
 
     assert fresh._traced is None and "differs from the model" in caplog.text
     assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
+
+
+def test_a_compiled_encoder_that_fails_on_an_input_hands_over_to_the_model(
+        minilm: MiniLMEmbedder, caplog: pytest.LogCaptureFixture) -> None:
+    fresh = MiniLMEmbedder()
+    fresh._model = minilm._load()
+    assert fresh.compile_queries()
+
+    def broken(*_: Any) -> Any:
+        raise RuntimeError("shape the graph cannot take")
+
+    assert fresh._traced is not None
+    fresh._traced.module = broken
+    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
+        got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+
+    assert "compiled query encoder failed" in caplog.text and fresh._traced is None
+    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
