@@ -49,6 +49,20 @@ def test_compiled_vectors_match_the_model_one_by_one_and_in_padded_batches(
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
+def _assert_refused_and_eager(minilm: MiniLMEmbedder, caplog: pytest.LogCaptureFixture,
+                              warning: str) -> None:
+    """A fresh embedder sharing the loaded weights refuses to compile, says `warning`, and
+    still gives the model's vectors."""
+    fresh = MiniLMEmbedder()
+    fresh._model = minilm._load()
+    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
+        assert not fresh.compile_queries()
+    got = np.asarray(fresh.embed_queries(QUERIES[:2]))
+
+    assert fresh._traced is None and warning in caplog.text
+    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
+
+
 def test_a_model_that_cannot_be_traced_stays_eager(
         minilm: MiniLMEmbedder, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     import torch
@@ -57,14 +71,7 @@ def test_a_model_that_cannot_be_traced_stays_eager(
         raise RuntimeError("tracing is not supported here")
 
     monkeypatch.setattr(torch.jit, "trace", refuse)
-    fresh = MiniLMEmbedder()
-    fresh._model = minilm._load()  # share the loaded weights
-    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
-        assert not fresh.compile_queries()
-    got = np.asarray(fresh.embed_queries(QUERIES[:2]))
-
-    assert fresh._traced is None and "not compiled" in caplog.text
-    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
+    _assert_refused_and_eager(minilm, caplog, "not compiled")
 
 
 def test_a_compiled_encoder_that_drifts_from_the_model_is_not_used(
@@ -75,14 +82,7 @@ def test_a_compiled_encoder_that_drifts_from_the_model_is_not_used(
         return [[x + 0.01 for x in vector] for vector in real(self, texts)]
 
     monkeypatch.setattr(TracedEncoder, "encode", drifting)
-    fresh = MiniLMEmbedder()
-    fresh._model = minilm._load()
-    with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
-        assert not fresh.compile_queries()
-    got = np.asarray(fresh.embed_queries(QUERIES[:2]))
-
-    assert fresh._traced is None and "differs from the model" in caplog.text
-    assert np.abs(got - _reference(minilm, QUERIES[:2])).max() <= TOLERANCE
+    _assert_refused_and_eager(minilm, caplog, "differs from the model")
 
 
 def test_a_compiled_encoder_that_fails_on_an_input_hands_over_to_the_model(
