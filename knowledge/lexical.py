@@ -62,6 +62,3 @@ class LexicalIndex:
         if not terms:
             return [0.0] * len(self._tokens)
         return [float(score) for score in self._bm25.get_scores(terms)]
-
-    def token_set(self, index: int) -> frozenset[str]:
-        return frozenset(self._tokens[index])
