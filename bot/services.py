@@ -34,9 +34,10 @@ class Services:
 
 def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
     """The knowledge base, built on first use; raises IndexUnavailable when out of reach."""
-    from knowledge import KnowledgeBase
+    from knowledge import KnowledgeBase, MiniLMEmbedder
 
-    kb = KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders)
+    kb = KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders,
+                            embedder=MiniLMEmbedder(cache_dir=settings.encoder_dir))
     kb.ensure_built(progress)
     return kb
 

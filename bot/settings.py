@@ -72,5 +72,10 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def encoder_dir(self) -> Path:
+        """Where the compiled query encoder is kept, so a server need not load the model."""
+        return self.data_dir / "encoder"
+
+    @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "llm-advisor.sqlite3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from knowledge.answer import Answer, Citation
 from knowledge.base import GUIDES, KnowledgeBase
 from knowledge.documents import TOPICS, Document, DocumentError
+from knowledge.embeddings import MiniLMEmbedder
 from knowledge.ingest import IngestReport
 from knowledge.retrieval import Passage
 from knowledge.store import IndexUnavailable
@@ -19,5 +20,6 @@ __all__ = [
     "IndexUnavailable",
     "IngestReport",
     "KnowledgeBase",
+    "MiniLMEmbedder",
     "Passage",
 ]

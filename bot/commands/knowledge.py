@@ -24,10 +24,11 @@ def _fail(message: str) -> typer.Exit:
 
 
 def open_knowledge(settings: Settings) -> KnowledgeBase:
-    from knowledge import IndexUnavailable, KnowledgeBase
+    from knowledge import IndexUnavailable, KnowledgeBase, MiniLMEmbedder
 
     try:
-        return KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders)
+        return KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders,
+                                  embedder=MiniLMEmbedder(cache_dir=settings.encoder_dir))
     except IndexUnavailable as exc:
         raise _fail(str(exc)) from None
 
@@ -67,6 +68,11 @@ def ingest(
     report = run_ingest(kb, paths)
     for problem in report.problems:
         typer.echo(f"skipped: {problem}", err=True)
+    # Servers started after this find the query encoder compiled and need not load the model.
+    compile_queries = getattr(kb.embedder, "compile_queries", None)
+    if compile_queries is not None and not compile_queries():
+        typer.echo("note: the query encoder could not be compiled; queries use the model as it is",
+                   err=True)
     typer.echo(f"Ingest: {report.summary()}; index version {report.version}")
 
 

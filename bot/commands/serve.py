@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from typing import Annotated
 
@@ -43,6 +44,46 @@ def _limit_model_threads(threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+PREPARE_TIMEOUT = 1800.0
+"""Seconds a first start may spend building the index before serving without it."""
+
+
+def _prepare_guidance(settings: Settings) -> None:
+    """Build the index and save the compiled query encoder in a child `llm-advisor ingest`,
+    when the encoder is not saved yet (a first start on a fresh data directory).
+
+    The embedding model, and the libraries that load it, then live and die in that child: the
+    server only loads the saved encoder, some 250 MB less to keep resident for its lifetime. If
+    the child fails, the server carries on and the work is done in-process as before.
+    """
+    import subprocess
+
+    from knowledge.embeddings import SAVED_ENCODER
+
+    if (settings.encoder_dir / SAVED_ENCODER).is_file():
+        return
+    log = logging.getLogger(__name__)
+    log.info("preparing the guidance index and query encoder in a child process")
+    try:
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], capture_output=True,
+                              text=True, timeout=PREPARE_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning("could not prepare the guidance in a child process: %s", exc)
+        return
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    if done.returncode != 0:
+        log.warning("preparing the guidance failed (exit status %s): %s", done.returncode,
+                    lines[-1] if lines else "no output")
+        return
+    import resource
+
+    # The child's peak memory (KiB on Linux) tells operators what a first start needs.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    log.info("guidance prepared: %s", next((line for line in reversed(lines)
+                                            if line.startswith("Ingest:")), "done"),
+             extra={"peak_rss_mb": round(peak / 1024)})
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
@@ -81,7 +122,8 @@ def serve(
         from bot.slack.app import build_app
         from bot.slack.sweeper import Sweeper
 
-        services = build_services(settings)  # a first start builds the index with every core
+        _prepare_guidance(settings)  # a first start builds the index, with every core
+        services = build_services(settings)
         services.knowledge.warm_up()  # before readiness, not on the first question
         _limit_model_threads(model_threads)
         app = build_app(settings, services, metrics=metrics)

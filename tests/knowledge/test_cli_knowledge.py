@@ -54,6 +54,10 @@ def test_ingest_reports_bad_documents_and_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "skipped:" in result.stderr and "broken.md: front matter lacks title" in result.stderr
     assert "15 added, 0 changed, 0 removed" in result.stdout
+    # Servers started after an ingest find the query encoder compiled and saved.
+    saved = MiniLMEmbedder(cache_dir=tmp_path / "data" / "encoder")
+    assert saved.saved_encoder is not None and saved.saved_encoder.is_file()
+    assert saved.compile_queries() and not saved.model_loaded
 
 
 def test_ingest_unknown_folder_exits_2(tmp_path: Path) -> None:

@@ -42,10 +42,12 @@ def _wait_for_pin_button(fake: FakeSlack, timeout: float) -> tuple[Call, dict[st
     raise AssertionError("no recommendation with a Pin decision button was posted")
 
 
-def test_serve_answers_health_and_a_thread_over_http(served: tuple[str, FakeSlack]) -> None:
+def test_serve_answers_health_and_a_thread_over_http(served: tuple[str, FakeSlack], tmp_path: Path) -> None:
     base, fake = served
     status, health = get_json(f"{base}/healthz")
     assert status == 200 and health["store"] == "ok" and health["index"] == "ok"
+    # The first start built the index and compiled the query encoder in a child ingest.
+    assert (tmp_path / "data" / "encoder" / "query-encoder.pt").is_file()
 
     root = payloads.new_ts()
     body = event_body(payloads.app_mention(f"{payloads.BOT_MENTION} about 3M tokens a day", ts=root),
