@@ -103,6 +103,9 @@ class QueryTokenizer:
     sentence-transformers need not be imported to use it."""
 
     def __init__(self, path: Path, max_length: int) -> None:
+        # Queries are a few words: handing one to a pool of tokenizer threads costs more than
+        # it saves, and those threads would compete with the server's for the cores.
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(path))

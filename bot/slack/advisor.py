@@ -85,33 +85,36 @@ class SlackAdvisor:
     # -- conversations in threads ---------------------------------------------------------------
 
     def owns(self, key: str) -> bool:
-        return self.store.load(key) is not None
+        return self.store.exists(key)
 
     def on_message(self, message: InboundMessage) -> None:
         """A user message: turn it into exactly one conversation turn, or ignore it."""
         key = ids.conversation_key(message.team, message.channel, message.thread_root)
         if not message.mention and not message.is_dm and not (message.thread_ts and self.owns(key)):
             return
+        thread = None if message.is_dm and not message.thread_ts else message.thread_root
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
-        # itself (channel + ts) is what must be answered once.
-        if not self.store.claim_event(f"msg:{message.channel}:{message.ts}"):
+        # itself (its conversation and ts) is queued once, and only the delivery that queued it
+        # answers.
+        if not self.turn(key, message.ts, message.text, message.user, message.team,
+                         message.channel, thread):
             self.metrics.duplicate_delivery()
             log.info("duplicate delivery ignored", extra={
                 "team": message.team, "channel": message.channel, "thread_ts": message.thread_root})
-            return
-        thread = None if message.is_dm and not message.thread_ts else message.thread_root
-        self.turn(key, message.ts, message.text, message.user, message.team, message.channel, thread)
 
     def turn(self, key: str, message_ts: str, text: str, user: str, team: str, channel: str,
-             thread_ts: str | None) -> None:
-        """Queue the message and process the conversation's queue in message order."""
+             thread_ts: str | None) -> bool:
+        """Queue the message and process the conversation's queue in message order. False, doing
+        nothing, when the message was queued before (a repeated delivery)."""
         with self._queued_lock:
             self._queued_at[(key, message_ts)] = time.monotonic()
         try:
-            self.store.enqueue(key, message_ts, {"text": text, "user": user, "team": team,
-                                                 "channel": channel, "thread_ts": thread_ts})
+            if not self.store.enqueue(key, message_ts, {"text": text, "user": user, "team": team,
+                                                        "channel": channel, "thread_ts": thread_ts}):
+                return False
             self.store.drain(key, self.holder, lambda item: self._process(key, item),
                              until_ts=message_ts)
+            return True
         finally:
             with self._queued_lock:
                 self._queued_at.pop((key, message_ts), None)
@@ -164,7 +167,7 @@ class SlackAdvisor:
                     advised.extend(self._count_recommendations(replies))
                     return [m for reply in replies for m in render.reply_messages(reply, key)]
 
-                outcome = self._reply(key, channel, thread_ts, work)
+                outcome = self._reply(key, channel, thread_ts, work, item.owes_replies)
                 if outcome == "ok":
                     self._chart_for_last_advice(key, channel, thread_ts, after[0] if after else None)
             except SlackCallFailed as exc:
@@ -185,11 +188,11 @@ class SlackAdvisor:
         return None
 
     def _reply(self, key: str, channel: str, thread_ts: str | None,
-               work: Callable[[], list[render.SlackMessage]]) -> str:
-        """Run the turn and post its replies, after any this conversation still owes. While
-        Slack is unavailable they join the outbox instead ("queued"), to be posted in order by
-        the next turn or sweep that finds Slack back."""
-        if self.store.has_unsent_replies(key) and not self._flush_outbox(key):
+               work: Callable[[], list[render.SlackMessage]], owes_replies: bool) -> str:
+        """Run the turn and post its replies, after any this conversation still owes
+        (`owes_replies`). While Slack is unavailable they join the outbox instead ("queued"), to
+        be posted in order by the next turn or sweep that finds Slack back."""
+        if owes_replies and not self._flush_outbox(key):
             self.store.queue_replies(key, [reply_payload(channel, m, thread_ts) for m in work()])
             log.warning("replies queued behind earlier ones Slack has not taken yet")
             return "queued"

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Delete, Select, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow
+from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow, OutboxRow
 from bot.store.sql import insert_new, rowcount
 
 Handler = Callable[[InboxItem], dict[str, Any] | None]
@@ -98,11 +98,19 @@ class InboxMixin:
         rowcount(session, changes)
 
     def _mark_and_next(self, key: str, item_id: int, result: dict[str, Any] | None) -> InboxItem | None:
-        """`mark_processed`, then `next_pending(key)`, in one transaction."""
+        """`mark_processed`, then the next pending item with `owes_replies`, in one transaction."""
         with self._session() as session:
             self._mark(session, item_id, result)
-            row = session.scalars(self._pending(key)).first()
-            return None if row is None else row.to_item()
+            return self._next_owing(session, key)
+
+    @staticmethod
+    def _next_owing(session: Session, key: str) -> InboxItem | None:
+        """The next pending item of `key`, with whether its outbox still holds replies."""
+        owes = (select(OutboxRow.id)
+                .where(OutboxRow.conversation_key == key, OutboxRow.outcome.is_(None))
+                .exists())
+        found = session.execute(InboxMixin._pending(key).add_columns(owes.label("owes"))).first()
+        return None if found is None else found[0].to_item(owes_replies=bool(found[1]))
 
     def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
         """Conversations with a message queued more than `older_than` ago, still pending, that
@@ -147,6 +155,18 @@ class InboxMixin:
 
     def acquire_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
         """Take the lease on `key` for `ttl` if it is free, expired or already `holder`'s."""
+        with self._session() as session:
+            return self._acquire(session, key, holder, ttl)
+
+    def _take(self, key: str, holder: str, ttl: timedelta) -> tuple[bool, InboxItem | None]:
+        """`acquire_lease`, and when it is ours the next pending item (with `owes_replies`), in
+        one transaction."""
+        with self._session() as session:
+            if not self._acquire(session, key, holder, ttl):
+                return False, None
+            return True, self._next_owing(session, key)
+
+    def _acquire(self, session: Session, key: str, holder: str, ttl: timedelta) -> bool:
         now = self._clock()
         new = dict(conversation_key=key, holder=holder, expires_at=now + ttl)
         take = (
@@ -157,11 +177,10 @@ class InboxMixin:
             )
             .values(holder=holder, expires_at=now + ttl)
         )
-        with self._session() as session:
-            # The UPDATE re-checks its WHERE on the row it locks, so of racing callers one wins.
-            return insert_new(session, ConversationLeaseRow, "conversation_key", new) or (
-                rowcount(session, take) == 1
-            )
+        # The UPDATE re-checks its WHERE on the row it locks, so of racing callers one wins.
+        return insert_new(session, ConversationLeaseRow, "conversation_key", new) or (
+            rowcount(session, take) == 1
+        )
 
     def renew_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
         """Extend `holder`'s lease to now + `ttl`; False if it is no longer theirs."""
@@ -215,9 +234,10 @@ class InboxMixin:
         while True:
             with released:
                 seen = self._releases[slot]
-            if self.acquire_lease(key, token, ttl):
+            taken, first = self._take(key, token, ttl)
+            if taken:
                 try:
-                    count = self._process_pending(key, token, handle, ttl)
+                    count = self._process_pending(key, token, handle, ttl, first)
                 finally:
                     # Whoever enqueued while we held the lease may have given up waiting: the
                     # release looks again.
@@ -238,9 +258,10 @@ class InboxMixin:
             with released:
                 released.wait_for(lambda seen=seen: self._releases[slot] != seen, poll)  # type: ignore[misc]
 
-    def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta) -> int:
+    def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta,
+                         item: InboxItem | None) -> int:
+        """Handle `item` (the first pending one, fetched with the lease) and those after it."""
         done = 0
-        item = self.next_pending(key)
         while item is not None:
             # The lease was just taken for a whole ttl; later items renew it first.
             if done and not self.renew_lease(key, token, ttl):

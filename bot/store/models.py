@@ -107,11 +107,11 @@ class InboxRow(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
-    def to_item(self) -> InboxItem:
+    def to_item(self, owes_replies: bool = False) -> InboxItem:
         return InboxItem(
             id=self.id, conversation_key=self.conversation_key, message_ts=self.message_ts,
             payload=self.payload, created_at=self.created_at, processed_at=self.processed_at,
-            result=self.result,
+            result=self.result, owes_replies=owes_replies,
         )
 
 
@@ -175,6 +175,10 @@ class InboxItem:
     created_at: datetime
     processed_at: datetime | None
     result: dict[str, Any] | None
+    owes_replies: bool = False
+    """Whether, when the item was handed out under the conversation's lease, replies Slack
+    had not taken yet were waiting in its outbox (only lease holders add or post them, so this
+    holds while the lease does)."""
 
     @property
     def processed(self) -> bool:

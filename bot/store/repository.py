@@ -87,6 +87,12 @@ class Store(InboxMixin, OutboxMixin):
             row = session.get(ConversationRow, key)
             return None if row is None else row.to_conversation()
 
+    def exists(self, key: str) -> bool:
+        """Whether conversation `key` is stored (without reading its state)."""
+        with self._session() as session:
+            return session.scalars(
+                select(ConversationRow.key).where(ConversationRow.key == key)).first() is not None
+
     def save(
         self, key: str, state: dict[str, Any], expected_version: int | None,
         owner_user: str | None = None, team: str | None = None, channel: str | None = None,

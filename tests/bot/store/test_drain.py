@@ -278,3 +278,37 @@ def test_abandon_pending_marks_only_old_pending_messages(store_url: str, store: 
     assert recent is not None and not recent.processed
     assert timed.abandon_pending(timedelta(hours=1)) == 0
     timed.close()
+
+
+def test_each_item_handed_out_says_whether_its_conversation_still_owes_replies(store: Store) -> None:
+    store.enqueue(KEY, "1.0", {})
+    store.enqueue(KEY, "2.0", {})
+    store.enqueue(KEY, "3.0", {})
+    store.queue_replies("other conversation", [{"text": "not ours"}])
+    owed: list[tuple[str, bool]] = []
+
+    def handle(item: InboxItem) -> None:
+        owed.append((item.message_ts, item.owes_replies))
+        if item.message_ts == "1.0":  # Slack is down: this turn's reply waits in the outbox
+            store.queue_replies(KEY, [{"text": "reply to 1.0"}])
+        if item.message_ts == "2.0":  # and is back: the waiting reply goes out first
+            for waiting in store.unsent_replies(KEY):
+                store.finish_reply(waiting.id, "sent")
+
+    assert store.drain(KEY, "r", handle, until_ts="3.0") == 3
+    assert owed == [("1.0", False), ("2.0", True), ("3.0", False)]
+
+
+def test_a_lease_taken_with_its_first_item_is_a_lease_like_any_other(store: Store) -> None:
+    minute = timedelta(seconds=60)
+    assert store._take(KEY, "a", minute) == (True, None)  # nothing pending: the lease alone
+    store.enqueue(KEY, "5.0", {"n": 5})
+    store.enqueue(KEY, "4.0", {"n": 4})
+
+    assert store._take(KEY, "b", minute) == (False, None)  # a holds it
+    taken, first = store._take(KEY, "a", minute)
+
+    assert taken and first is not None and first.message_ts == "4.0" and not first.owes_replies
+    assert store.acquire_lease(KEY, "b", minute) is False
+    store.release_lease(KEY, "a")
+    assert store.acquire_lease(KEY, "b", minute) is True

@@ -177,3 +177,10 @@ def test_migrations_match_the_models(store_url: str, store: Store) -> None:
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
+
+
+def test_exists_says_whether_a_conversation_is_stored_without_reading_it(store: Store) -> None:
+    assert store.exists(KEY) is False
+    store.save(KEY, {"big": "x" * 10_000}, None)
+
+    assert store.exists(KEY) is True and store.exists("slack:T1:C9:1.0") is False
