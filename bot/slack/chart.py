@@ -52,15 +52,29 @@ def _vertical_label(text: str, size: int) -> Image.Image:
     return mask.transpose(Image.Transpose.ROTATE_90)
 
 
+@lru_cache(maxsize=1024)
+def _text_mask(text: str, size: int, anchor: str) -> tuple[Image.Image, int, int]:
+    """The text as an opacity mask, and where its corner sits relative to the anchor point.
+    Charts repeat most of their labels (titles, legend, round tick values): each is rendered once."""
+    font = _font(size)
+    left, top, right, bottom = (int(v) for v in font.getbbox(text, anchor=anchor))
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, fill=255, font=font, anchor=anchor)
+    return mask, left, top
+
+
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font: Font, anchor: str) -> None:
     """Text placed by a two-letter anchor such as "rm" (right, middle), with either kind of font."""
     x, y = xy
-    if not isinstance(font, ImageFont.FreeTypeFont):  # the bitmap font ignores anchors
-        left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-        x -= {"l": left, "m": (left + right) / 2, "r": right}[anchor[0]]
-        y -= {"t": top, "m": (top + bottom) / 2}[anchor[1]]
-        anchor = "la"
-    draw.text((x, y), text, fill=_TEXT, font=font, anchor=anchor)
+    if isinstance(font, ImageFont.FreeTypeFont):
+        mask, dx, dy = _text_mask(text, int(font.size), anchor)
+        draw.bitmap((round(x) + dx, round(y) + dy), mask, fill=_TEXT)
+        return
+    # The bitmap font ignores anchors.
+    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    x -= {"l": left, "m": (left + right) / 2, "r": right}[anchor[0]]
+    y -= {"t": top, "m": (top + bottom) / 2}[anchor[1]]
+    draw.text((x, y), text, fill=_TEXT, font=font)
 
 
 def _nice_step(span: float, ticks: int) -> float:

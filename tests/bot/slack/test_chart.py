@@ -180,3 +180,26 @@ def test_chart_falls_back_to_the_bitmap_font(policy: Policy) -> None:
     picture = _draw(_facts(), policy, 500 * M)
     assert picture.size == (WIDTH, HEIGHT)
     assert picture.marker_columns(VOLUME_COLOUR)
+
+
+def test_labels_sit_at_their_anchors(policy: Policy) -> None:
+    picture = _draw(_facts(), policy)
+    left, top, right, bottom = PLOT
+
+    def dark(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
+        return [(x, y) for x in range(x0, x1) for y in range(y0, y1) if picture.near(x, y, (30, 30, 30), 90)]
+
+    title = dark(left, 0, WIDTH, top - 8)  # centred in the top margin, above the top tick label
+    assert title and abs((min(x for x, _ in title) + max(x for x, _ in title)) / 2 - (left + right) / 2) <= 3
+    zero = dark(0, bottom - 10, left - 4, bottom + 10)  # "$0" right-aligned against the bottom tick
+    assert zero and left - 12 <= max(x for x, _ in zero) <= left - 6
+    assert abs((min(y for _, y in zero) + max(y for _, y in zero)) / 2 - bottom) <= 3
+
+
+def test_a_label_is_rendered_once_and_reused(policy: Policy) -> None:
+    chart._text_mask.cache_clear()
+    cost_chart_png(_facts(), policy, None)
+    drawn = chart._text_mask.cache_info()
+    cost_chart_png(_facts(), policy, None)
+
+    assert chart._text_mask.cache_info().misses == drawn.misses
