@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import random
 import threading
 import time
@@ -131,8 +130,8 @@ class Store(InboxMixin, OutboxMixin):
         `StaleState` is raised. `fn` may run more than once, so it must not have side effects.
         """
         for attempt in range(retries + 1):
-            current = self.load(key)
-            state = fn(copy.deepcopy(current.state) if current else None)
+            current = self.load(key)  # a fresh copy, read for this attempt alone
+            state = fn(current.state if current else None)
             try:
                 self.save(key, state, current.version if current else None, owner_user, team, channel)
             except StaleState:
