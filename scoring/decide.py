@@ -53,14 +53,25 @@ def volume_level(tokens: int | None, break_even: int | None, policy: Policy) -> 
     return max(-1.0, min(1.0, level))
 
 
-def decide(policy: Policy, values: Mapping[str, str | None], level: float | None) -> Decision:
+def factor_score(policy: Policy, values: Mapping[str, str | None]) -> float:
+    """The weighted sum of the known categorical factors: the score before volume."""
     score = 0.0
     for fact, factor in policy.factors.items():
         value = values.get(fact)
         if value is not None:
             score += factor.weight * factor.levels[value]
+    return score
+
+
+def decide(policy: Policy, values: Mapping[str, str | None], level: float | None) -> Decision:
+    score = factor_score(policy, values)
     if level is not None:
         score += policy.volume.weight * level
+    return decide_score(policy, values, score)
+
+
+def decide_score(policy: Policy, values: Mapping[str, str | None], score: float) -> Decision:
+    """The decision for a total `score` (factors and volume) and the rules' facts in `values`."""
     rules = policy.rules
     if rules.in_house_data_requires_self_hosting and values.get("data_residency") == "in_house_only":
         return Decision(OPEN_SOURCE, score, True, False)

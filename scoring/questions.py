@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict
 
 from scoring.cost import scoring_break_even
-from scoring.decide import categorical_values, decide, volume_level
+from scoring.decide import categorical_values, decide_score, factor_score, volume_level
 from scoring.facts import REQUIRED_FACTS, TOWARD_OPEN_SOURCE, WorkloadFacts
 from scoring.policy import Policy, load_policy
 from scoring.result import CHOICES_IN_ORDER, Choice
@@ -36,6 +36,8 @@ class _Space:
         self.values = categorical_values(facts)
         self.missing = facts.missing()
         self._levels: dict[str | None, float | None] = {}
+        # Each fact's examination walks the same completions: score each one once.
+        self._scores: dict[tuple[tuple[str, str | None], ...], float] = {}
 
     def known_level(self, residency: str | None) -> float | None:
         """Volume level of the stated volume; the break-even may depend on residency."""
@@ -68,7 +70,18 @@ class _Space:
             yield values
 
     def score_without_volume(self, values: dict[str, str | None]) -> float:
-        return decide(self.policy, values, None).score
+        key = tuple(values.items())
+        score = self._scores.get(key)
+        if score is None:
+            score = self._scores[key] = factor_score(self.policy, values)
+        return score
+
+    def choice(self, values: dict[str, str | None], level: float | None) -> int:
+        """`decide(policy, values, level).choice`, from the remembered factor score."""
+        score = self.score_without_volume(values)
+        if level is not None:
+            score += self.policy.volume.weight * level
+        return decide_score(self.policy, values, score).choice
 
     def critical_levels(self, scores: list[float], bounds: tuple[float, float]) -> list[float]:
         """Volume levels at and between which the decision for any of `scores` can step."""
@@ -98,7 +111,7 @@ def _examine(space: _Space, fact: str) -> Question:
         decided_here = False
         if fact == "monthly_tokens":
             low, high = space.token_range(residency)
-            choices = {decide(space.policy, values, level).choice for level in (low, high)}
+            choices = {space.choice(values, level) for level in (low, high)}
             reachable |= choices
             decided_here = len(choices) > 1
         else:
@@ -113,7 +126,7 @@ def _examine(space: _Space, fact: str) -> Question:
                 choices = set()
                 for variant in variants:
                     used = level if tokens_open else space.known_level(variant.get("data_residency"))
-                    choices.add(decide(space.policy, variant, used).choice)
+                    choices.add(space.choice(variant, used))
                 reachable |= choices
                 decided_here = decided_here or len(choices) > 1
         deciding += decided_here
