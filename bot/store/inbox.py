@@ -18,13 +18,55 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Delete, Select, delete, func, or_, select, update
+from sqlalchemy import BindParameter, Connection, Delete, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import ConversationLeaseRow, InboxItem, InboxRow, OutboxRow
+from bot.store.models import Base, ConversationLeaseRow, InboxItem, InboxRow, OutboxRow
 from bot.store.sql import insert_new, rowcount
 
 Handler = Callable[[InboxItem], dict[str, Any] | None]
+
+# The statements every message runs, built once with bound parameters: SQLAlchemy then keeps
+# their cache keys and compiled forms instead of working them out on each call. They run as
+# Core statements and read rows as tuples, without ORM objects in between.
+_INBOX, _LEASES, _OUTBOX = (Base.metadata.tables[row.__tablename__]
+                             for row in (InboxRow, ConversationLeaseRow, OutboxRow))
+_KEY: BindParameter[str] = bindparam("key")
+_PENDING = (
+    select(_INBOX)
+    .where(_INBOX.c.conversation_key == _KEY, _INBOX.c.processed_at.is_(None))
+    .order_by(_INBOX.c.sort_key, _INBOX.c.id)
+    .limit(1)
+)
+_OWES = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _KEY, _OUTBOX.c.outcome.is_(None)).exists()
+_PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"))
+_MARK = (
+    update(_INBOX)
+    .where(_INBOX.c.id == bindparam("item_id"), _INBOX.c.processed_at.is_(None))
+    .values(processed_at=bindparam("done_at"), result=bindparam("outcome"))
+)
+_TAKE = (
+    update(_LEASES)
+    .where(_LEASES.c.conversation_key == _KEY,
+           or_(_LEASES.c.holder == bindparam("taker"), _LEASES.c.expires_at < bindparam("now")))
+    .values(holder=bindparam("taker"), expires_at=bindparam("until"))
+)
+_RENEW = (
+    update(_LEASES)
+    .where(_LEASES.c.conversation_key == _KEY, _LEASES.c.holder == bindparam("taker"))
+    .values(expires_at=bindparam("until"))
+)
+_RELEASE = delete(_LEASES).where(_LEASES.c.conversation_key == _KEY, _LEASES.c.holder == bindparam("taker"))
+
+
+def _item(row: Any, owes_replies: bool = False) -> InboxItem:
+    return InboxItem(id=row.id, conversation_key=row.conversation_key, message_ts=row.message_ts,
+                     payload=row.payload, created_at=row.created_at, processed_at=row.processed_at,
+                     result=row.result, owes_replies=owes_replies)
+
+
+def _run(connection: Connection, statement: Any, **params: Any) -> Any:
+    return connection.execute(statement, params)
 
 _TS = re.compile(r"(\d{1,16})(?:\.(\d{1,9}))?")
 
@@ -51,6 +93,9 @@ class InboxMixin:
     def _session(self) -> AbstractContextManager[Session]:
         raise NotImplementedError
 
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        raise NotImplementedError
+
     def _delete(self, statement: Delete) -> int:
         raise NotImplementedError
 
@@ -60,23 +105,14 @@ class InboxMixin:
         """Queue a message of conversation `key`; False when `(key, message_ts)` is already queued."""
         new = dict(conversation_key=key, message_ts=message_ts, sort_key=ts_sort_key(message_ts),
                    payload=payload, created_at=self._clock())
-        with self._session() as session:
-            return insert_new(session, InboxRow, ("conversation_key", "message_ts"), new)
+        with self._transaction() as connection:
+            return insert_new(connection, InboxRow, ("conversation_key", "message_ts"), new)
 
     def next_pending(self, key: str) -> InboxItem | None:
         """The unprocessed message of `key` with the lowest ts."""
-        with self._session() as session:
-            row = session.scalars(self._pending(key)).first()
-            return None if row is None else row.to_item()
-
-    @staticmethod
-    def _pending(key: str) -> Select[Any]:
-        return (
-            select(InboxRow)
-            .where(InboxRow.conversation_key == key, InboxRow.processed_at.is_(None))
-            .order_by(InboxRow.sort_key, InboxRow.id)
-            .limit(1)
-        )
+        with self._transaction() as connection:
+            row = _run(connection, _PENDING, key=key).first()
+            return None if row is None else _item(row)
 
     def get_item(self, key: str, message_ts: str) -> InboxItem | None:
         query = select(InboxRow).where(InboxRow.conversation_key == key, InboxRow.message_ts == message_ts)
@@ -86,31 +122,23 @@ class InboxMixin:
 
     def mark_processed(self, item_id: int, result: dict[str, Any] | None = None) -> None:
         """Record the item as done with `result`; an item already done keeps its first result."""
-        with self._session() as session:
-            self._mark(session, item_id, result)
+        with self._transaction() as connection:
+            self._mark(connection, item_id, result)
 
-    def _mark(self, session: Session, item_id: int, result: dict[str, Any] | None) -> None:
-        changes = (
-            update(InboxRow)
-            .where(InboxRow.id == item_id, InboxRow.processed_at.is_(None))
-            .values(processed_at=self._clock(), result=result)
-        )
-        rowcount(session, changes)
+    def _mark(self, connection: Connection, item_id: int, result: dict[str, Any] | None) -> None:
+        _run(connection, _MARK, item_id=item_id, done_at=self._clock(), outcome=result)
 
     def _mark_and_next(self, key: str, item_id: int, result: dict[str, Any] | None) -> InboxItem | None:
         """`mark_processed`, then the next pending item with `owes_replies`, in one transaction."""
-        with self._session() as session:
-            self._mark(session, item_id, result)
-            return self._next_owing(session, key)
+        with self._transaction() as connection:
+            self._mark(connection, item_id, result)
+            return self._next_owing(connection, key)
 
     @staticmethod
-    def _next_owing(session: Session, key: str) -> InboxItem | None:
+    def _next_owing(connection: Connection, key: str) -> InboxItem | None:
         """The next pending item of `key`, with whether its outbox still holds replies."""
-        owes = (select(OutboxRow.id)
-                .where(OutboxRow.conversation_key == key, OutboxRow.outcome.is_(None))
-                .exists())
-        found = session.execute(InboxMixin._pending(key).add_columns(owes.label("owes"))).first()
-        return None if found is None else found[0].to_item(owes_replies=bool(found[1]))
+        row = _run(connection, _PENDING_OWING, key=key).first()
+        return None if row is None else _item(row, owes_replies=bool(row.owes))
 
     def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
         """Conversations with a message queued more than `older_than` ago, still pending, that
@@ -155,51 +183,38 @@ class InboxMixin:
 
     def acquire_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
         """Take the lease on `key` for `ttl` if it is free, expired or already `holder`'s."""
-        with self._session() as session:
-            return self._acquire(session, key, holder, ttl)
+        with self._transaction() as connection:
+            return self._acquire(connection, key, holder, ttl)
 
     def _take(self, key: str, holder: str, ttl: timedelta) -> tuple[bool, InboxItem | None]:
         """`acquire_lease`, and when it is ours the next pending item (with `owes_replies`), in
         one transaction."""
-        with self._session() as session:
-            if not self._acquire(session, key, holder, ttl):
+        with self._transaction() as connection:
+            if not self._acquire(connection, key, holder, ttl):
                 return False, None
-            return True, self._next_owing(session, key)
+            return True, self._next_owing(connection, key)
 
-    def _acquire(self, session: Session, key: str, holder: str, ttl: timedelta) -> bool:
+    def _acquire(self, connection: Connection, key: str, holder: str, ttl: timedelta) -> bool:
         now = self._clock()
         new = dict(conversation_key=key, holder=holder, expires_at=now + ttl)
-        take = (
-            update(ConversationLeaseRow)
-            .where(
-                ConversationLeaseRow.conversation_key == key,
-                or_(ConversationLeaseRow.holder == holder, ConversationLeaseRow.expires_at < now),
-            )
-            .values(holder=holder, expires_at=now + ttl)
-        )
         # The UPDATE re-checks its WHERE on the row it locks, so of racing callers one wins.
-        return insert_new(session, ConversationLeaseRow, "conversation_key", new) or (
-            rowcount(session, take) == 1
+        return insert_new(connection, ConversationLeaseRow, "conversation_key", new) or (
+            _run(connection, _TAKE, key=key, taker=holder, now=now, until=now + ttl).rowcount == 1
         )
 
     def renew_lease(self, key: str, holder: str, ttl: timedelta) -> bool:
         """Extend `holder`'s lease to now + `ttl`; False if it is no longer theirs."""
-        extend = (
-            update(ConversationLeaseRow)
-            .where(ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder)
-            .values(expires_at=self._clock() + ttl)
-        )
-        with self._session() as session:
-            return rowcount(session, extend) == 1
+        with self._transaction() as connection:
+            return bool(_run(connection, _RENEW, key=key, taker=holder,
+                             until=self._clock() + ttl).rowcount == 1)
 
     def release_lease(self, key: str, holder: str) -> bool:
         """Give the lease up (a no-op unless `holder` holds it). Returns whether `key` has
         pending messages, looked at after the release in the same transaction: one queued by a
         drain that gave up waiting for us must not be left behind."""
-        with self._session() as session:
-            rowcount(session, delete(ConversationLeaseRow).where(
-                ConversationLeaseRow.conversation_key == key, ConversationLeaseRow.holder == holder))
-            return session.scalars(self._pending(key)).first() is not None
+        with self._transaction() as connection:
+            _run(connection, _RELEASE, key=key, taker=holder)
+            return _run(connection, _PENDING, key=key).first() is not None
 
     # Processing
 

@@ -9,9 +9,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Delete, delete, select, text, update
+from sqlalchemy import Connection, Delete, Update, bindparam, delete, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from bot.store.errors import StaleState
 from bot.store.inbox import InboxMixin
 from bot.store.migrations import upgrade_to_head
 from bot.store.models import (
+    Base,
     Conversation,
     ConversationRow,
     DecisionRecord,
@@ -31,6 +33,22 @@ from bot.store.outbox import OutboxMixin
 from bot.store.sql import insert_new, rowcount, unavailable_as
 
 Clock = Callable[[], datetime]
+
+# Built once with bound parameters, as the inbox's statements are (see bot.store.inbox).
+_CONVERSATIONS = Base.metadata.tables[ConversationRow.__tablename__]
+_LOAD = select(_CONVERSATIONS).where(_CONVERSATIONS.c.key == bindparam("key"))
+_EXISTS = select(_CONVERSATIONS.c.key).where(_CONVERSATIONS.c.key == bindparam("key"))
+
+
+@lru_cache(maxsize=8)
+def _save(owner_fields: tuple[str, ...]) -> Update:
+    """The versioned UPDATE of `Store.save`, also setting `owner_fields`."""
+    table = _CONVERSATIONS
+    # Parameters may not share a column's name in an UPDATE: they are prefixed.
+    return (update(table)
+            .where(table.c.key == bindparam("at_key"), table.c.version == bindparam("at_version"))
+            .values({name: bindparam(f"new_{name}")
+                     for name in (*owner_fields, "state", "version", "updated_at")}))
 
 
 def utc_now() -> datetime:
@@ -82,15 +100,16 @@ class Store(InboxMixin, OutboxMixin):
     # Conversations
 
     def load(self, key: str) -> Conversation | None:
-        with self._session() as session:
-            row = session.get(ConversationRow, key)
-            return None if row is None else row.to_conversation()
+        with self._transaction() as connection:
+            row = connection.execute(_LOAD, {"key": key}).first()
+            return None if row is None else Conversation(
+                key=row.key, state=row.state, version=row.version, owner_user=row.owner_user,
+                team=row.team, channel=row.channel, updated_at=row.updated_at)
 
     def exists(self, key: str) -> bool:
         """Whether conversation `key` is stored (without reading its state)."""
-        with self._session() as session:
-            return session.scalars(
-                select(ConversationRow.key).where(ConversationRow.key == key)).first() is not None
+        with self._transaction() as connection:
+            return connection.execute(_EXISTS, {"key": key}).first() is not None
 
     def save(
         self, key: str, state: dict[str, Any], expected_version: int | None,
@@ -103,20 +122,20 @@ class Store(InboxMixin, OutboxMixin):
         Owner fields left as None keep their stored values.
         """
         now = self._clock()
-        with self._session() as session:
+        with self._transaction() as connection:
             if expected_version is None:
                 new = dict(key=key, state=state, version=1, owner_user=owner_user, team=team,
                            channel=channel, created_at=now, updated_at=now)
-                if not insert_new(session, ConversationRow, "key", new):
+                if not insert_new(connection, ConversationRow, "key", new):
                     raise StaleState(f"conversation {key!r} already exists")
                 return 1
             owner = {"owner_user": owner_user, "team": team, "channel": channel}
             values: dict[str, Any] = {name: value for name, value in owner.items() if value is not None}
             values.update(state=state, version=expected_version + 1, updated_at=now)
-            changes = update(ConversationRow).values(values).where(
-                ConversationRow.key == key, ConversationRow.version == expected_version
-            )
-            if rowcount(session, changes) == 0:
+            params = {f"new_{name}": value for name, value in values.items()}
+            params.update(at_key=key, at_version=expected_version)
+            statement = _save(tuple(name for name in owner if name in values))
+            if connection.execute(statement, params).rowcount == 0:
                 raise StaleState(f"conversation {key!r} is no longer at version {expected_version}")
             return expected_version + 1
 
@@ -157,8 +176,8 @@ class Store(InboxMixin, OutboxMixin):
     def claim_event(self, event_key: str) -> bool:
         """True for the first caller, in any process, to claim `event_key`; False after that."""
         new = {"event_key": event_key, "created_at": self._clock()}
-        with self._session() as session:
-            return insert_new(session, ProcessedEventRow, "event_key", new)
+        with self._transaction() as connection:
+            return insert_new(connection, ProcessedEventRow, "event_key", new)
 
     def prune_events(self, older_than: timedelta) -> int:
         """Forget claims older than `older_than` (Slack retries arrive within minutes)."""
@@ -201,6 +220,12 @@ class Store(InboxMixin, OutboxMixin):
 
     def _unavailable(self) -> AbstractContextManager[None]:
         return unavailable_as(self.name, self._password)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A Core transaction, for the statements each message runs: no ORM session to set up."""
+        with self._unavailable(), self._turns, self._engine.begin() as connection:
+            yield connection
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

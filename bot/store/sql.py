@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CursorResult
+from sqlalchemy import Connection, CursorResult, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bot.store.errors import StoreUnavailable
+from bot.store.models import Base
 
 
 def rowcount(session: Session, statement: Any) -> int:
@@ -21,21 +23,27 @@ def rowcount(session: Session, statement: Any) -> int:
     return result.rowcount
 
 
-def insert_new(session: Session, entity: type[Any], key: str | Sequence[str], values: dict[str, Any]) -> bool:
+def insert_new(connection: Connection, entity: type[Any], key: str | Sequence[str],
+               values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING: True when the row is new.
 
     `key` names the primary key or the columns of a unique constraint. The database decides,
     so exactly one of several processes racing on the same key wins.
     """
-    columns = [key] if isinstance(key, str) else list(key)
-    if session.get_bind().dialect.name == "postgresql":
-        statement: Any = postgresql.insert(entity).values(values)
-    else:
-        statement = sqlite.insert(entity).values(values)
-    # RETURNING, not rowcount: psycopg reports -1 for an INSERT the ORM executes with RETURNING.
-    statement = statement.on_conflict_do_nothing(index_elements=columns)
-    statement = statement.returning(getattr(entity, columns[0]))
-    return session.execute(statement).first() is not None
+    columns = (key,) if isinstance(key, str) else tuple(key)
+    statement = _insert_new(connection.dialect.name, entity.__tablename__, columns, tuple(values))
+    return connection.execute(statement, values).first() is not None
+
+
+@lru_cache(maxsize=64)
+def _insert_new(dialect: str, table: str, columns: tuple[str, ...], names: tuple[str, ...]) -> Any:
+    """The statement for `insert_new`, built once per shape: SQLAlchemy then also remembers its
+    cache key and compiled form, instead of working them out on every call."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    target = Base.metadata.tables[table]
+    statement = insert(target).values({name: bindparam(name) for name in names})
+    statement = statement.on_conflict_do_nothing(index_elements=list(columns))
+    return statement.returning(target.c[columns[0]])
 
 
 @contextmanager
