@@ -16,6 +16,7 @@ from knowledge.ingest import embedding_text
 from tests.bench.table import Row, ms, percentile, timed
 
 ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 2
 
 
 def run() -> list[Row]:
@@ -26,15 +27,23 @@ def run() -> list[Row]:
     kept = [sentence for chunk in chunks for sentence in sentences(chunk.text)]  # ingest keeps these too
     model = embedder.client
     model.encode(texts[:8])
-    start = time.perf_counter()
-    model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
-    model.encode(kept, batch_size=embedder.batch_size, normalize_embeddings=True)
-    raw_rate = len(texts) / (time.perf_counter() - start)
+
+    def raw() -> float:
+        start = time.perf_counter()
+        model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
+        model.encode(kept, batch_size=embedder.batch_size, normalize_embeddings=True)
+        return len(texts) / (time.perf_counter() - start)
 
     with tempfile.TemporaryDirectory() as folder:
-        kb = KnowledgeBase.open(Path(folder), embedder=embedder)
-        first = kb.ingest()
-        ingest_rate = first.embedded / first.seconds
+        # The machine's speed drifts by tens of percent within a minute: raw encodes and fresh
+        # ingests alternate, and each side's best of ROUNDS is compared.
+        raw_rates, ingest_rates = [], []
+        for round_ in range(ROUNDS):
+            raw_rates.append(raw())
+            kb = KnowledgeBase.open(Path(folder) / f"index-{round_}", embedder=embedder)
+            first = kb.ingest()
+            ingest_rates.append(first.embedded / first.seconds)
+        raw_rate, ingest_rate = max(raw_rates), max(ingest_rates)
         again = kb.ingest()
         questions = [item.question for item in load_eval_set(ROOT / "tests/knowledge/eval_set.json")]
         kb.search(questions[0])
@@ -48,7 +57,8 @@ def run() -> list[Row]:
             f"{raw_rate:.0f} chunks/s"),
         Row("knowledge", "ingest throughput (chunk, embed chunks and sentences, store)",
             f"{ingest_rate:.0f} chunks/s"),
-        Row("knowledge", "ingest / raw encode", f"{ratio:.0%}", ">= 80%"),
+        Row("knowledge", f"ingest / raw encode (best of {ROUNDS} alternating runs each)", f"{ratio:.0%}",
+            ">= 80%"),
         Row("knowledge", "re-ingest of the unchanged corpus", f"{again.seconds:.3f} s", "< 2 s"),
         Row("knowledge", "hybrid query p50 / p95 (warm)",
             f"{ms(percentile(hybrid, 50))} / {ms(percentile(hybrid, 95))}"),
