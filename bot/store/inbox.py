@@ -38,6 +38,7 @@ _PENDING = (
     .order_by(_INBOX.c.sort_key, _INBOX.c.id)
     .limit(1)
 )
+_ITEM = select(_INBOX).where(_INBOX.c.conversation_key == _KEY, _INBOX.c.message_ts == bindparam("ts"))
 _OWES = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _KEY, _OUTBOX.c.outcome.is_(None)).exists()
 _PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"))
 _MARK = (
@@ -115,10 +116,9 @@ class InboxMixin:
             return None if row is None else _item(row)
 
     def get_item(self, key: str, message_ts: str) -> InboxItem | None:
-        query = select(InboxRow).where(InboxRow.conversation_key == key, InboxRow.message_ts == message_ts)
-        with self._session() as session:
-            row = session.scalars(query).first()
-            return None if row is None else row.to_item()
+        with self._transaction() as connection:
+            row = _run(connection, _ITEM, key=key, ts=message_ts).first()
+            return None if row is None else _item(row)
 
     def mark_processed(self, item_id: int, result: dict[str, Any] | None = None) -> None:
         """Record the item as done with `result`; an item already done keeps its first result."""

@@ -49,12 +49,6 @@ class ConversationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
-    def to_conversation(self) -> Conversation:
-        return Conversation(
-            key=self.key, state=self.state, version=self.version, owner_user=self.owner_user,
-            team=self.team, channel=self.channel, updated_at=self.updated_at,
-        )
-
 
 class DecisionRow(Base):
     __tablename__ = "decisions"
@@ -106,13 +100,6 @@ class InboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-
-    def to_item(self, owes_replies: bool = False) -> InboxItem:
-        return InboxItem(
-            id=self.id, conversation_key=self.conversation_key, message_ts=self.message_ts,
-            payload=self.payload, created_at=self.created_at, processed_at=self.processed_at,
-            result=self.result, owes_replies=owes_replies,
-        )
 
 
 class ConversationLeaseRow(Base):
