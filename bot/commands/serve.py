@@ -56,6 +56,7 @@ def _prepare_guidance(settings: Settings) -> None:
     server only loads the saved encoder, some 250 MB less to keep resident for its lifetime. If
     the child fails, the server carries on and the work is done in-process as before.
     """
+    import resource
     import subprocess
 
     from knowledge.embeddings import SAVED_ENCODER
@@ -75,8 +76,6 @@ def _prepare_guidance(settings: Settings) -> None:
         log.warning("preparing the guidance failed (exit status %s): %s", done.returncode,
                     lines[-1] if lines else "no output")
         return
-    import resource
-
     # The child's peak memory (KiB on Linux) tells operators what a first start needs.
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     log.info("guidance prepared: %s", next((line for line in reversed(lines)
