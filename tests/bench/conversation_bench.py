@@ -9,10 +9,11 @@ from bot.conversation import Engine
 from bot.conversation.service import ConversationService
 from bot.extraction import extract
 from bot.render.conversation_text import render_reply
+from bot.slack.chart import cost_chart_png
 from bot.store import Store
 from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder
-from scoring import load_policy
+from scoring import WorkloadFacts, load_policy
 from tests.bench.table import Row, ms, percentile, timed
 
 DIALOGUE = [
@@ -45,10 +46,16 @@ def run() -> list[Row]:
     long_message = ("We process about 3M tokens a day, data must stay on-prem, 20k-30k requests "
                     "at ~1.5k tokens each. " * 600)[:50_000]
     extraction = timed(lambda: extract(long_message), 5)
+    policy = load_policy()
+    volumes = [WorkloadFacts(monthly_tokens=n * 30_000_000, data_residency="approved_vendors")
+               for n in range(2, 9)]
+    cost_chart_png(volumes[0], policy, None)  # fonts and the shared labels, once per process
+    charts = [s for facts in volumes * 3 for s in timed(lambda f=facts: cost_chart_png(f, policy, None), 1)]
     return [
         Row("conversation", f"turn p50 / p95 ({len(samples)} turns, warm)",
             f"{ms(percentile(samples, 50))} / {ms(percentile(samples, 95))}"),
         Row("conversation", "slowest turn", ms(max(samples))),
         Row("conversation", "fact extraction from a 50,000-character message (median)",
             ms(percentile(extraction, 50)), "< 200 ms"),
+        Row("conversation", "cost chart PNG, 7 volumes (median)", ms(percentile(charts, 50))),
     ]
