@@ -5,6 +5,10 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 
+class AdvisorError(Exception):
+    """Base class of the bot's own errors."""
+
+
 def describe_validation_error(error: ValidationError, allowed: list[str] | None = None) -> str:
     """One line naming the first offending field and what it accepts."""
     first = error.errors()[0]

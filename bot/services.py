@@ -32,6 +32,11 @@ class Services:
     conversations: ConversationService
 
 
+def store_url(settings: Settings) -> str:
+    """`DATABASE_URL` when set, else the SQLite file under the data directory."""
+    return settings.database_url or f"sqlite:///{settings.sqlite_path}"
+
+
 def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
     """The knowledge base, built on first use; raises IndexUnavailable when out of reach."""
     from knowledge import KnowledgeBase, MiniLMEmbedder
@@ -61,7 +66,7 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
                    progress: Progress | None = None) -> Services:
     """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
     policy = load_policy(settings.policy_file)
-    store = Store.from_settings(settings)
+    store = Store(store_url(settings))
     store.migrate()
     kb = guidance(settings, progress, knowledge)
     extractor = None
@@ -72,4 +77,4 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
     engine = Engine(policy, kb, index_version=lambda: kb.version,
                     **({"extractor": extractor} if extractor is not None else {}))
     return Services(settings=settings, policy=policy, store=store, knowledge=kb, engine=engine,
-                    conversations=ConversationService(engine, store))
+                    conversations=ConversationService(engine, store.conversations))

@@ -90,7 +90,7 @@ def chat(
     services = _services(settings)
     key = f"cli:{session}"
     if new or script is not None:
-        services.store.save(key, {}, _version(services, key))
+        services.conversations.reset(key)
     if script is not None:
         for line in lines:
             typer.echo(f"you> {line}")
@@ -105,11 +105,6 @@ def chat(
             _say(services, key, line.rstrip("\n"))
         return
     _interactive(services, key, settings.data_dir / "chat_history")
-
-
-def _version(services: Services, key: str) -> int | None:
-    stored = services.store.load(key)
-    return stored.version if stored else None
 
 
 def register(app: typer.Typer) -> None:

@@ -21,18 +21,19 @@ def prune(
 ) -> None:
     """Delete old conversations and delivery records. Decision records are kept; `forget`
     deletes a user's own."""
+    from bot.services import store_url
     from bot.store import Store, StoreUnavailable
 
     settings: Settings = ctx.obj
     keep = days if days is not None else settings.retention_days
-    store = Store.from_settings(settings)
+    store = Store(store_url(settings))
     try:
         store.migrate()
-        conversations = store.prune_conversations(timedelta(days=keep))
+        conversations = store.conversations.prune(timedelta(days=keep))
         events_age = timedelta(days=max(keep, MIN_EVENT_DAYS))
-        events = store.prune_events(events_age)
-        inbox = store.prune_inbox(events_age)
-        replies = store.prune_outbox(events_age)
+        events = store.events.prune(events_age)
+        inbox = store.inbox.prune(events_age)
+        replies = store.outbox.prune(events_age)
     except StoreUnavailable as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(code=2) from None

@@ -127,7 +127,7 @@ def serve(
         _limit_model_threads(model_threads)
         app = build_app(settings, services, metrics=metrics)
         assert app.advisor is not None
-        Sweeper(app.advisor).start()
+        Sweeper(app.advisor.delivery).start()
         return app, services
 
     if settings.slack_app_token is not None:

@@ -2,31 +2,72 @@
 
 from __future__ import annotations
 
+import copy
 import logging
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from bot.conversation.advice import Guidance
 from bot.conversation.engine import Engine
 from bot.conversation.replies import Reply
 from bot.conversation.state import ConversationState
-from bot.store import Store
+from bot.extraction import Extraction
+from bot.store import Conversations, StateDocument
+
+if TYPE_CHECKING:
+    from knowledge import Answer, Passage
 
 log = logging.getLogger(__name__)
 
 
-class ConversationService:
-    """Runs the engine against the store, so any process can continue any conversation."""
+class _Remembered:
+    """A guidance that answers each distinct lookup once: a turn re-run after a storage conflict
+    reuses what the first run retrieved."""
 
-    def __init__(self, engine: Engine, store: Store) -> None:
+    def __init__(self, guidance: Guidance) -> None:
+        self._guidance = guidance
+        self._searches: dict[tuple[str, int, tuple[str, ...] | None], list[Passage]] = {}
+        self._answers: dict[tuple[str, int], Answer] = {}
+
+    def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None) -> list[Passage]:
+        key = (query, k, tuple(topics) if topics is not None else None)
+        if key not in self._searches:
+            self._searches[key] = self._guidance.search(query, k=k, topics=topics)
+        return list(self._searches[key])
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        if (question, k) not in self._answers:
+            self._answers[(question, k)] = self._guidance.ask(question, k=k)
+        return self._answers[(question, k)]
+
+
+def _remembered_extractor(extract: Callable[[str], Extraction]) -> Callable[[str], Extraction]:
+    """`extract`, run once per distinct text (the optional LLM fallback is slow and costs money);
+    each caller gets its own copy, since the engine refines what it is given."""
+    seen: dict[str, Extraction] = {}
+
+    def once(text: str) -> Extraction:
+        if text not in seen:
+            seen[text] = extract(text)
+        return seen[text].model_copy(deep=True)
+
+    return once
+
+
+class ConversationService:
+    """Runs the engine against the stored conversations, so any process can continue any one."""
+
+    def __init__(self, engine: Engine, conversations: Conversations) -> None:
         self.engine = engine
-        self.store = store
+        self.conversations = conversations
 
     def load(self, key: str) -> ConversationState:
-        stored = self.store.load(key)
+        stored = self.conversations.load(key)
         return self._state(stored.state if stored else None)
 
-    def _state(self, data: dict[str, Any] | None) -> ConversationState:
+    def _state(self, data: StateDocument | None) -> ConversationState:
         if not data:
             return ConversationState()
         try:
@@ -36,6 +77,16 @@ class ConversationService:
             log.warning("stored conversation state is unreadable; starting a new one")
             return ConversationState()
 
+    def save_new(self, key: str, state: ConversationState, **owner: Any) -> None:
+        """Store a conversation that starts with `state` (the facts form); raises `StaleState`
+        if `key` exists already."""
+        self.conversations.save(key, state.model_dump(mode="json"), None, **owner)
+
+    def reset(self, key: str) -> None:
+        """Forget conversation `key`'s state, keeping the row (and its owner)."""
+        stored = self.conversations.load(key)
+        self.conversations.save(key, {}, stored.version if stored else None)
+
     def handle(self, key: str, message: str, *, owner_user: str | None = None,
                team: str | None = None, channel: str | None = None) -> list[Reply]:
         """One user message in, the replies out; the new state is saved before returning."""
@@ -44,14 +95,21 @@ class ConversationService:
     def respond(self, key: str, message: str, *, owner_user: str | None = None,
                 team: str | None = None, channel: str | None = None
                 ) -> tuple[list[Reply], ConversationState]:
-        """`handle`, also giving the state it saved, so a caller need not read it back."""
+        """`handle`, also giving the state it saved, so a caller need not read it back.
+
+        A concurrent write makes the turn run again on the fresh state; its guidance lookups and
+        extractions are remembered from the first run, never repeated."""
+        engine = copy.copy(self.engine)
+        if engine.guidance is not None:
+            engine.guidance = _Remembered(engine.guidance)
+        engine.extractor = _remembered_extractor(engine.extractor)
         captured: list[Reply] = []
         saved: list[ConversationState] = []
 
-        def apply(data: dict[str, Any] | None) -> dict[str, Any]:
-            state, replies = self.engine.turn(self._state(data), message)
+        def apply(data: StateDocument | None) -> StateDocument:
+            state, replies = engine.turn(self._state(data), message)
             captured[:], saved[:] = replies, [state]
             return state.model_dump(mode="json")
 
-        self.store.update(key, apply, owner_user=owner_user, team=team, channel=channel)
+        self.conversations.update(key, apply, owner_user=owner_user, team=team, channel=channel)
         return captured, saved[0]

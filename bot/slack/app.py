@@ -20,6 +20,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack import listeners
 from bot.slack.advisor import SlackAdvisor
+from bot.slack.poster import Poster
 
 request_log = logging.getLogger("bot.slack.requests")
 
@@ -109,15 +110,11 @@ def build_app(settings: Settings, services: Services, client: WebClient | None =
         # briefly unreachable while the bot boots does not keep it down.
         token_verification_enabled=False,
     )
-    bot_user_id = _bot_user_id(client)
-    app.advisor = SlackAdvisor(services, client, bot_user_id, metrics)
+    poster = Poster(client)
+    bot_user_id = poster.bot_user_id()
+    if bot_user_id is None:
+        logging.getLogger(__name__).warning("auth.test failed; bot user id unknown")
+    app.advisor = SlackAdvisor(services, poster, bot_user_id, metrics)
     listeners.register(app, app.advisor)
     return app
 
-
-def _bot_user_id(client: WebClient) -> str | None:
-    try:
-        return str(client.auth_test().get("user_id") or "") or None
-    except Exception:
-        logging.getLogger(__name__).warning("auth.test failed; bot user id unknown")
-        return None

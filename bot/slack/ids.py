@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 COMMAND = "/llm-advisor"
 
 # Buttons. Each action_id may carry a ":<n>" suffix to stay unique within one message;
@@ -42,13 +44,35 @@ INPUT_GPU = "gpu_profile"
 INPUT_WHAT_IF = "what_if_change"
 
 
+@dataclass(frozen=True)
+class Thread:
+    """A Slack thread: the conversation a message, a button or a decision belongs to."""
+
+    team: str
+    channel: str
+    ts: str
+    """The thread's root message ts; "dm" for the top-level exchange in a direct message."""
+
+    @property
+    def key(self) -> str:
+        """The conversation key the store files this thread under."""
+        return f"slack:{self.team}:{self.channel}:{self.ts}"
+
+    @property
+    def reply_ts(self) -> str | None:
+        """Where replies go: the thread, or None at a DM's top level."""
+        return None if self.ts == "dm" else self.ts
+
+    @classmethod
+    def from_key(cls, key: str) -> Thread | None:
+        """The thread a conversation key (as carried by a button's value) names; None for a key
+        that names no Slack thread."""
+        parts = key.split(":")
+        if len(parts) != 4 or parts[0] != "slack" or not all(parts[1:]):
+            return None
+        return cls(parts[1], parts[2], parts[3])
+
+
 def conversation_key(team: str, channel: str, thread_ts: str) -> str:
     """Slack conversations are keyed by workspace, channel and thread."""
-    return f"slack:{team}:{channel}:{thread_ts}"
-
-
-def parse_conversation_key(key: str) -> tuple[str, str, str] | None:
-    parts = key.split(":")
-    if len(parts) != 4 or parts[0] != "slack":
-        return None
-    return parts[1], parts[2], parts[3]
+    return Thread(team, channel, thread_ts).key

@@ -1,4 +1,5 @@
-"""Posting to Slack: every Web API call goes through here, so failures are logged one way."""
+"""The Slack Web API, as the bot uses it: every call goes through here, so failures are logged and
+raised one way and nothing else in the bot holds the `WebClient`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.delivery import DeliveryFailed, Undelivered
 from bot.slack.render import SlackMessage
+from bot.store import QueuedReply
 
 log = logging.getLogger(__name__)
 WORKING_AFTER = 1.5
@@ -19,90 +22,73 @@ WORKING_AFTER = 1.5
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 
 
-class SlackCallFailed(Exception):
-    def __init__(self, method: str, error: str, transient: bool = False) -> None:
-        super().__init__(f"{method}: {error}")
-        self.method = method
-        self.error = error
-        self.transient = transient
-        """Slack was unreachable, rate limiting or failing (after the client's own retries):
-        the same call may well succeed later."""
+class SlackCallFailed(DeliveryFailed):
+    """A Web API call Slack refused (`error` is its error code) or that never reached it."""
 
 
-class Undelivered(Exception):
-    """Slack would not take these replies for now; `replies` are the unsent ones, in order, as
-    `reply_payload` dicts, ready to be sent later with `Poster.send`."""
-
-    def __init__(self, cause: SlackCallFailed, replies: list[dict[str, Any]]) -> None:
-        super().__init__(f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'} undelivered: {cause}")
-        self.cause = cause
-        self.replies = replies
-
-
-def call(client: WebClient, method: str, **kwargs: Any) -> dict[str, Any]:
-    """One Web API call; a failure is logged with method and error code and raised typed."""
-    try:
-        response = getattr(client, method.replace(".", "_"))(**kwargs)
-        return dict(response.data) if isinstance(response.data, dict) else {}
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
-        status = getattr(exc.response, "status_code", 200)
-        log.warning("slack call failed", extra={"method": method, "error": error, "status": status})
-        raise SlackCallFailed(method, error, transient=status == 429 or status >= 500) from None
-    except OSError as exc:  # refused, reset or timed out, after the client's retries
-        log.warning("slack call failed", extra={"method": method, "error": "connection_error"})
-        raise SlackCallFailed(method, "connection_error", transient=True) from exc
-
-
-def reply_payload(channel: str, message: SlackMessage, thread_ts: str | None = None,
-                  update_ts: str | None = None) -> dict[str, Any]:
-    """A reply as plain JSON: posted in `thread_ts`, or replacing the message `update_ts`."""
-    payload: dict[str, Any] = {"channel": channel, "text": message.text, "blocks": message.blocks}
-    if thread_ts:
-        payload["thread_ts"] = thread_ts
-    if update_ts:
-        payload["update_ts"] = update_ts
-    return payload
+def queued_reply(channel: str, message: SlackMessage, thread_ts: str | None = None,
+                 update_ts: str | None = None) -> QueuedReply:
+    """A rendered message as a reply: posted in `thread_ts`, or replacing the message `update_ts`."""
+    return QueuedReply(channel=channel, text=message.text, blocks=list(message.blocks),
+                       thread_ts=thread_ts or None, update_ts=update_ts)
 
 
 class Poster:
-    """Posts rendered messages into a channel or thread."""
+    """Posts, updates, pins, uploads and opens views for the bot."""
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
 
+    def call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        """One Web API call; a failure is logged with method and error code and raised typed."""
+        try:
+            response = getattr(self.client, method.replace(".", "_"))(**kwargs)
+            return dict(response.data) if isinstance(response.data, dict) else {}
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            status = getattr(exc.response, "status_code", 200)
+            log.warning("slack call failed", extra={"method": method, "error": error, "status": status})
+            raise SlackCallFailed(method, error, transient=status == 429 or status >= 500) from None
+        except OSError as exc:  # refused, reset or timed out, after the client's retries
+            log.warning("slack call failed", extra={"method": method, "error": "connection_error"})
+            raise SlackCallFailed(method, "connection_error", transient=True) from exc
+
+    # Messages
+
     def post(self, channel: str, message: SlackMessage, thread_ts: str | None = None) -> str:
-        return str(call(self.client, "chat.postMessage",
-                        **reply_payload(channel, message, thread_ts)).get("ts", ""))
+        """Post `message` and return its ts."""
+        return self.send(queued_reply(channel, message, thread_ts))
 
     def post_all(self, channel: str, messages: Sequence[SlackMessage],
                  thread_ts: str | None = None) -> list[str]:
         return [self.post(channel, message, thread_ts) for message in messages]
 
-    def send(self, payload: dict[str, Any]) -> str:
-        """Post (or, with `update_ts`, update) a `reply_payload`; returns the message ts."""
-        message = SlackMessage(text=payload["text"], blocks=payload.get("blocks") or [])
-        if payload.get("update_ts"):
-            self.update(payload["channel"], payload["update_ts"], message)
-            return str(payload["update_ts"])
-        return self.post(payload["channel"], message, payload.get("thread_ts"))
+    def send(self, reply: QueuedReply) -> str:
+        """Post (or, with `update_ts`, update) a reply; returns the message ts."""
+        if reply.update_ts:
+            self.call("chat.update", channel=reply.channel, ts=reply.update_ts, text=reply.text,
+                      blocks=reply.blocks)
+            return reply.update_ts
+        payload: dict[str, Any] = {"channel": reply.channel, "text": reply.text, "blocks": reply.blocks}
+        if reply.thread_ts:
+            payload["thread_ts"] = reply.thread_ts
+        return str(self.call("chat.postMessage", **payload).get("ts", ""))
 
-    def deliver(self, payloads: Sequence[dict[str, Any]]) -> list[str]:
-        """Send `payloads` in order. When Slack fails in a way that may pass, raise
-        `Undelivered` with the ones not yet sent; other failures raise `SlackCallFailed`."""
+    def deliver(self, replies: Sequence[QueuedReply]) -> list[str]:
+        """Send `replies` in order. When Slack fails in a way that may pass, raise `Undelivered`
+        with the ones not yet sent; other failures raise `SlackCallFailed`."""
         sent: list[str] = []
-        for index, payload in enumerate(payloads):
+        for index, reply in enumerate(replies):
             try:
-                sent.append(self.send(payload))
+                sent.append(self.send(reply))
             except SlackCallFailed as exc:
                 if exc.transient:
-                    raise Undelivered(exc, list(payloads[index:])) from None
+                    raise Undelivered(exc, list(replies[index:])) from None
                 raise
         return sent
 
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
-        call(self.client, "chat.update", channel=channel, ts=ts, text=message.text,
-             blocks=message.blocks)
+        self.send(queued_reply(channel, message, update_ts=ts))
 
     def ephemeral(self, channel: str, user: str, message: SlackMessage,
                   thread_ts: str | None = None) -> None:
@@ -110,7 +96,7 @@ class Poster:
                                    "blocks": message.blocks}
         if thread_ts:
             payload["thread_ts"] = thread_ts
-        call(self.client, "chat.postEphemeral", **payload)
+        self.call("chat.postEphemeral", **payload)
 
     def try_ephemeral(self, channel: str, user: str, message: SlackMessage,
                       thread_ts: str | None = None) -> None:
@@ -119,7 +105,7 @@ class Poster:
             self.ephemeral(channel, user, message, thread_ts)
 
     def post_with_working_signal(self, channel: str, thread_ts: str,
-                                 work: Callable[[], list[SlackMessage]]) -> list[str]:
+                                 work: Callable[[], list[QueuedReply]]) -> list[str]:
         """Run `work`; if it takes a while, show a "working on it" message and replace it with
         the first result, so a slow step is never silent. Sent with `deliver`, so a Slack
         outage raises `Undelivered` with the replies still to send."""
@@ -139,12 +125,49 @@ class Poster:
         watcher = threading.Thread(target=signal, daemon=True)
         watcher.start()
         try:
-            messages = work()
+            replies = work()
         finally:
             with lock:
                 done.set()
         watcher.join()
-        payloads = [reply_payload(channel, message, thread_ts) for message in messages]
-        if placeholder and payloads:
-            payloads[0] = reply_payload(channel, messages[0], update_ts=placeholder[0])
-        return self.deliver(payloads)
+        if placeholder and replies:
+            replies = [replies[0].model_copy(update={"thread_ts": None, "update_ts": placeholder[0]}),
+                       *replies[1:]]
+        return self.deliver(replies)
+
+    # Everything else the bot asks of Slack
+
+    def permalink(self, channel: str, ts: str) -> str | None:
+        """The message's permalink, or None when Slack won't give one."""
+        try:
+            return str(self.call("chat.getPermalink", channel=channel, message_ts=ts).get("permalink")
+                       or "") or None
+        except SlackCallFailed:
+            return None
+
+    def pin(self, channel: str, ts: str) -> None:
+        self.call("pins.add", channel=channel, timestamp=ts)
+
+    def upload_file(self, channel: str, thread_ts: str | None, content: bytes, filename: str,
+                    title: str) -> None:
+        """Upload a file into the thread; `files_upload_v2` is several calls, made by the client."""
+        try:
+            self.client.files_upload_v2(content=content, filename=filename, title=title,
+                                        channel=channel, thread_ts=thread_ts)
+        except SlackApiError as exc:
+            raise SlackCallFailed("files.upload", str(exc.response.get("error", "unknown_error"))) from None
+        except OSError as exc:
+            raise SlackCallFailed("files.upload", "connection_error", transient=True) from exc
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        self.call("views.open", trigger_id=trigger_id, view=view)
+
+    def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        self.call("views.publish", user_id=user, view=view)
+
+    def bot_user_id(self) -> str | None:
+        """Who the bot is (`auth.test`), or None when Slack can't say right now."""
+        try:
+            return str(self.call("auth.test").get("user_id") or "") or None
+        except SlackCallFailed:
+            return None

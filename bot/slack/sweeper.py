@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from bot.slack.advisor import SlackAdvisor
+from bot.delivery import DeliveryLoop
 
 log = logging.getLogger(__name__)
 
@@ -14,12 +14,12 @@ SWEEP_EVERY = 30.0
 
 
 class Sweeper:
-    """Calls `advisor.sweep()` at start and then every `every` seconds, on a daemon thread."""
+    """Calls `delivery.sweep()` at start and then every `every` seconds, on a daemon thread."""
 
-    def __init__(self, advisor: SlackAdvisor, every: float = SWEEP_EVERY) -> None:
+    def __init__(self, delivery: DeliveryLoop, every: float = SWEEP_EVERY) -> None:
         if every <= 0:
             raise ValueError("every must be positive")
-        self.advisor = advisor
+        self.delivery = delivery
         self.every = every
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -38,7 +38,7 @@ class Sweeper:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.advisor.sweep()
+                self.delivery.sweep()
             except Exception as exc:  # a database outage: try again next time
                 log.warning("inbox sweep failed, next try in %.0f s: %s", self.every, exc)
             self._stop.wait(self.every)

@@ -1,24 +1,73 @@
-"""Persistence: conversations, decision records, event de-duplication, the per-conversation inbox
-and the outbox of replies waiting for Slack, on SQLite or PostgreSQL."""
+"""Persistence on SQLite or PostgreSQL: one `Database` and one class per table family
+(conversations, decisions, events, inbox, outbox), bundled as a `Store`."""
 
 from __future__ import annotations
 
-from bot.store.engine import create_store_engine, database_url
+from bot.store.conversations import Conversations
+from bot.store.database import Clock, Database, utc_now
+from bot.store.decisions import Decisions
 from bot.store.errors import StaleState, StoreError, StoreUnavailable
-from bot.store.models import Conversation, DecisionRecord, InboxItem, OutboxItem
-from bot.store.repository import Clock, Store, utc_now
+from bot.store.events import Events
+from bot.store.inbox import Inbox
+from bot.store.outbox import Outbox
+from bot.store.records import (
+    Conversation,
+    DecisionRecord,
+    InboxItem,
+    OutboxItem,
+    QueuedMessage,
+    QueuedReply,
+    StateDocument,
+)
+
+
+class Store:
+    """Every table over one database. Takes a database URL, not settings."""
+
+    def __init__(self, url: str, clock: Clock = utc_now) -> None:
+        self.db = Database(url, clock)
+        self.conversations = Conversations(self.db)
+        self.decisions = Decisions(self.db)
+        self.events = Events(self.db)
+        self.inbox = Inbox(self.db)
+        self.outbox = Outbox(self.db)
+
+    def __repr__(self) -> str:
+        return f"Store({self.db.name!r})"
+
+    @property
+    def name(self) -> str:
+        """The database, password masked: fit for messages and logs."""
+        return self.db.name
+
+    def migrate(self) -> None:
+        self.db.migrate()
+
+    def ping(self) -> bool:
+        return self.db.ping()
+
+    def close(self) -> None:
+        self.db.close()
+
 
 __all__ = [
     "Clock",
     "Conversation",
+    "Conversations",
+    "Database",
     "DecisionRecord",
+    "Decisions",
+    "Events",
+    "Inbox",
     "InboxItem",
+    "Outbox",
     "OutboxItem",
+    "QueuedMessage",
+    "QueuedReply",
     "StaleState",
+    "StateDocument",
     "Store",
     "StoreError",
     "StoreUnavailable",
-    "create_store_engine",
-    "database_url",
     "utc_now",
 ]

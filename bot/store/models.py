@@ -1,12 +1,10 @@
-"""Table definitions (SQLAlchemy 2.x typed ORM) and the domain types the store hands out."""
+"""Table definitions (SQLAlchemy 2.x declarative; queried through Core statements)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import JSON, DateTime, Dialect, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -69,9 +67,6 @@ class DecisionRow(Base):
     index_version: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
-    def to_record(self) -> DecisionRecord:
-        return DecisionRecord.model_validate(self, from_attributes=True)
-
 
 class ProcessedEventRow(Base):
     __tablename__ = "processed_events"
@@ -131,77 +126,3 @@ class OutboxRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))
     """None while waiting; then "sent", "dropped" (Slack refused it for good) or "abandoned"."""
-
-    def to_item(self) -> OutboxItem:
-        return OutboxItem(id=self.id, conversation_key=self.conversation_key, payload=self.payload,
-                          created_at=self.created_at, attempts=self.attempts, last_error=self.last_error,
-                          outcome=self.outcome)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A reply waiting to be posted; `outcome` is None while it waits."""
-
-    id: int
-    conversation_key: str
-    payload: dict[str, Any]
-    created_at: datetime
-    attempts: int
-    last_error: str | None
-    outcome: str | None
-
-
-@dataclass(frozen=True)
-class InboxItem:
-    """A queued message; `processed_at` is None while it is pending."""
-
-    id: int
-    conversation_key: str
-    message_ts: str
-    payload: dict[str, Any]
-    created_at: datetime
-    processed_at: datetime | None
-    result: dict[str, Any] | None
-    owes_replies: bool = False
-    """Whether, when the item was handed out under the conversation's lease, replies Slack
-    had not taken yet were waiting in its outbox (only lease holders add or post them, so this
-    holds while the lease does)."""
-
-    @property
-    def processed(self) -> bool:
-        return self.processed_at is not None
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A stored conversation; `version` is what the next `save` must name as expected."""
-
-    key: str
-    state: dict[str, Any]
-    version: int
-    owner_user: str | None
-    team: str | None
-    channel: str | None
-    updated_at: datetime
-
-
-class DecisionRecord(BaseModel):
-    """A pinned decision: facts, result and the versions that produced it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int | None = None
-    conversation_key: str | None = None
-    user_id: str
-    team: str
-    channel: str | None = None
-    thread_ts: str | None = None
-    permalink: str | None = None
-    title: str
-    facts: dict[str, Any] = Field(default_factory=dict)
-    result: dict[str, Any] = Field(default_factory=dict)
-    recommendation: str
-    policy_version: str
-    index_version: str
-    created_at: datetime | None = None
-    """Set from the store's clock when left empty."""

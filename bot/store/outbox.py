@@ -4,91 +4,107 @@ replica holds the conversation's lease."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from datetime import datetime, timedelta
+import logging
+from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Delete, delete, func, select, update
-from sqlalchemy.orm import Session
+from pydantic import ValidationError
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
-from bot.store.models import OutboxItem, OutboxRow
-from bot.store.sql import rowcount
+from bot.store.database import Database
+from bot.store.models import Base, OutboxRow
+from bot.store.records import OutboxItem, QueuedReply
+from bot.store.sql import changed
 
 MAX_ERROR = 255
+log = logging.getLogger(__name__)
+_TABLE = Base.metadata.tables[OutboxRow.__tablename__]
+_WAITING = _TABLE.c.outcome.is_(None)
 
 
-class OutboxMixin:
-    """Outbox operations of `Store`, which supplies the clock and sessions."""
+def _item(row: Any) -> OutboxItem | None:
+    try:
+        reply = QueuedReply.model_validate(row.payload)
+    except ValidationError:
+        log.warning("outbox item %s is unreadable", row.id)
+        return None
+    return OutboxItem(id=row.id, conversation_key=row.conversation_key, reply=reply,
+                      created_at=row.created_at, attempts=row.attempts, last_error=row.last_error,
+                      outcome=row.outcome)
 
-    _clock: Callable[[], datetime]
 
-    def _session(self) -> AbstractContextManager[Session]:
-        raise NotImplementedError
+class Outbox:
+    """The `outbox` table."""
 
-    def _delete(self, statement: Delete) -> int:
-        raise NotImplementedError
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def queue_replies(self, key: str, replies: list[dict[str, Any]]) -> None:
-        """Append `replies` (JSON payloads) to conversation `key`'s outbox, in order."""
+    def queue(self, key: str, replies: list[QueuedReply]) -> None:
+        """Append `replies` to conversation `key`'s outbox, in order."""
         if not replies:
             return
-        now = self._clock()
-        with self._session() as session:
-            session.add_all([OutboxRow(conversation_key=key, payload=reply, created_at=now, attempts=0)
-                             for reply in replies])
+        now = self.db.clock()
+        rows = [dict(conversation_key=key, payload=reply.model_dump(mode="json"), created_at=now,
+                     attempts=0) for reply in replies]
+        with self.db.transaction() as connection:
+            connection.execute(insert(_TABLE), rows)
 
-    def unsent_replies(self, key: str) -> list[OutboxItem]:
-        """The replies of `key` still waiting, oldest first."""
-        query = (select(OutboxRow).where(OutboxRow.conversation_key == key, OutboxRow.outcome.is_(None))
-                 .order_by(OutboxRow.id))
-        with self._session() as session:
-            return [row.to_item() for row in session.scalars(query)]
+    def unsent(self, key: str) -> list[OutboxItem]:
+        """The replies of `key` still waiting, oldest first. One no version can read is dropped."""
+        query = select(_TABLE).where(_TABLE.c.conversation_key == bindparam("key"), _WAITING)
+        with self.db.transaction() as connection:
+            rows = connection.execute(query.order_by(_TABLE.c.id), {"key": key}).all()
+        items = []
+        for row in rows:
+            item = _item(row)
+            if item is None:
+                self.finish(row.id, "dropped", "unreadable")
+            else:
+                items.append(item)
+        return items
 
-    def has_unsent_replies(self, key: str) -> bool:
-        query = (select(OutboxRow.id).where(OutboxRow.conversation_key == key, OutboxRow.outcome.is_(None))
-                 .limit(1))
-        with self._session() as session:
-            return session.scalars(query).first() is not None
+    def has_unsent(self, key: str) -> bool:
+        query = select(_TABLE.c.id).where(_TABLE.c.conversation_key == bindparam("key"), _WAITING)
+        with self.db.transaction() as connection:
+            return connection.execute(query.limit(1), {"key": key}).first() is not None
 
-    def keys_with_unsent_replies(self, limit: int = 100) -> list[str]:
+    def keys_with_unsent(self, limit: int = 100) -> list[str]:
         """Conversations with replies waiting, the longest-waiting first."""
         query = (
-            select(OutboxRow.conversation_key, func.min(OutboxRow.id).label("first"))
-            .where(OutboxRow.outcome.is_(None))
-            .group_by(OutboxRow.conversation_key)
+            select(_TABLE.c.conversation_key, func.min(_TABLE.c.id).label("first"))
+            .where(_WAITING)
+            .group_by(_TABLE.c.conversation_key)
             .order_by("first")
             .limit(limit)
         )
-        with self._session() as session:
-            return [key for key, _ in session.execute(query)]
+        with self.db.transaction() as connection:
+            return [key for key, _ in connection.execute(query)]
 
-    def finish_reply(self, item_id: int, outcome: Literal["sent", "dropped"],
-                     error: str | None = None) -> None:
+    def finish(self, item_id: int, outcome: Literal["sent", "dropped"], error: str | None = None) -> None:
         """The reply was posted, or Slack refused it for good (`error` says why)."""
-        values: dict[str, Any] = {"outcome": outcome, "finished_at": self._clock()}
+        values: dict[str, Any] = {"outcome": outcome, "finished_at": self.db.clock()}
         if error is not None:
             values["last_error"] = error[:MAX_ERROR]
-        with self._session() as session:
-            rowcount(session, update(OutboxRow).where(OutboxRow.id == item_id, OutboxRow.outcome.is_(None))
-                     .values(**values))
+        with self.db.transaction() as connection:
+            changed(connection, update(_TABLE).where(_TABLE.c.id == item_id, _WAITING).values(**values))
 
-    def reply_attempt_failed(self, item_id: int, error: str) -> None:
+    def attempt_failed(self, item_id: int, error: str) -> None:
         """Slack still would not take it: count the attempt; it waits for the next one."""
-        changes = (update(OutboxRow).where(OutboxRow.id == item_id, OutboxRow.outcome.is_(None))
-                   .values(attempts=OutboxRow.attempts + 1, last_error=error[:MAX_ERROR]))
-        with self._session() as session:
-            rowcount(session, changes)
+        changes = (update(_TABLE).where(_TABLE.c.id == item_id, _WAITING)
+                   .values(attempts=_TABLE.c.attempts + 1, last_error=error[:MAX_ERROR]))
+        with self.db.transaction() as connection:
+            changed(connection, changes)
 
-    def abandon_unsent_replies(self, older_than: timedelta) -> int:
+    def abandon(self, older_than: timedelta) -> int:
         """Give up on replies waiting longer than `older_than`; returns how many."""
-        now = self._clock()
-        changes = (update(OutboxRow)
-                   .where(OutboxRow.outcome.is_(None), OutboxRow.created_at < now - older_than)
+        now = self.db.clock()
+        changes = (update(_TABLE).where(_WAITING, _TABLE.c.created_at < now - older_than)
                    .values(outcome="abandoned", finished_at=now))
-        with self._session() as session:
-            return rowcount(session, changes)
+        with self.db.transaction() as connection:
+            return changed(connection, changes)
 
-    def prune_outbox(self, older_than: timedelta) -> int:
+    def prune(self, older_than: timedelta) -> int:
         """Delete replies finished (sent, dropped or abandoned) longer than `older_than` ago."""
-        return self._delete(delete(OutboxRow).where(OutboxRow.finished_at < self._clock() - older_than))
+        cutoff = self.db.clock() - older_than
+        with self.db.transaction() as connection:
+            return changed(connection, delete(_TABLE).where(_TABLE.c.finished_at < cutoff))

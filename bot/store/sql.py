@@ -1,29 +1,25 @@
-"""Small SQL helpers the Store builds on: atomic insert-if-new, row counts, connection errors."""
+"""Small SQL helpers the tables build on: atomic insert-if-new and row counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, bindparam
+from sqlalchemy import Connection, CursorResult, Executable, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session
 
-from bot.store.errors import StoreUnavailable
 from bot.store.models import Base
 
 
-def rowcount(session: Session, statement: Any) -> int:
+def changed(connection: Connection, statement: Executable, params: dict[str, Any] | None = None) -> int:
     """Execute an INSERT/UPDATE/DELETE and return how many rows it touched."""
-    result = session.execute(statement, execution_options={"synchronize_session": False})
+    result = connection.execute(statement, params or {})
     assert isinstance(result, CursorResult)
     return result.rowcount
 
 
-def insert_new(connection: Connection, entity: type[Any], key: str | Sequence[str],
+def insert_new(connection: Connection, table: str, key: str | Sequence[str],
                values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT (key) DO NOTHING: True when the row is new.
 
@@ -31,7 +27,7 @@ def insert_new(connection: Connection, entity: type[Any], key: str | Sequence[st
     so exactly one of several processes racing on the same key wins.
     """
     columns = (key,) if isinstance(key, str) else tuple(key)
-    statement = _insert_new(connection.dialect.name, entity.__tablename__, columns, tuple(values))
+    statement = _insert_new(connection.dialect.name, table, columns, tuple(values))
     return connection.execute(statement, values).first() is not None
 
 
@@ -44,15 +40,3 @@ def _insert_new(dialect: str, table: str, columns: tuple[str, ...], names: tuple
     statement = insert(target).values({name: bindparam(name) for name in names})
     statement = statement.on_conflict_do_nothing(index_elements=list(columns))
     return statement.returning(target.c[columns[0]])
-
-
-@contextmanager
-def unavailable_as(name: str, password: str | None) -> Iterator[None]:
-    """Turn connection failures into `StoreUnavailable` naming `name`, never the password."""
-    try:
-        yield
-    except (OperationalError, InterfaceError) as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-        if password:
-            reason = reason.replace(password, "***")
-        raise StoreUnavailable(f"database {name} is unavailable: {reason}") from error

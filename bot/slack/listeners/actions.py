@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
+from bot.slack.ids import Thread
 
 
 def _prefix(action_id: str) -> re.Pattern[str]:
@@ -34,7 +34,7 @@ def _thread_key(body: dict[str, Any]) -> str | None:
     thread = thread or message.get("ts")
     if not (channel and team and thread):
         return None
-    return ids.conversation_key(str(team), str(channel), str(thread))
+    return Thread(str(team), str(channel), str(thread)).key
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
@@ -57,18 +57,17 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         advisor.command_in_thread(str(action.get("value", "")), str(body["user"]["id"]), "restart",
                                   str(action.get("action_ts")))
 
-    def what_if(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def what_if(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         key = str(_action(body).get("value", ""))
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=render.what_if_modal(json.dumps({"key": key})))
+        advisor.poster.open_view(body["trigger_id"], render.what_if_modal(json.dumps({"key": key})))
 
-    def open_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def open_modal(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         user = str(body["user"]["id"])
         metadata = json.dumps({"channel": user, "user": user})
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=render.facts_modal(metadata, advisor.services.policy))
+        advisor.poster.open_view(body["trigger_id"],
+                                 render.facts_modal(metadata, advisor.services.policy))
 
     def recheck(body: dict[str, Any], respond: Respond) -> None:
         user = str(body["user"]["id"])
@@ -76,7 +75,7 @@ def register(app: App, advisor: SlackAdvisor) -> None:
             decision_id = int(str(_action(body).get("value", "")))
         except ValueError:
             return
-        message = advisor.recheck(decision_id, user, None)
+        message = advisor.recheck(decision_id, user)
         if body.get("response_url"):
             respond(text=message.text, blocks=message.blocks, replace_original=False,
                     response_type="ephemeral")

@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
 
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
-    def on_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+    def on_command(ack: Ack, command: dict[str, Any]) -> None:
         text = str(command.get("text") or "").strip()
         word = text.lower()
         user, team = str(command.get("user_id", "")), str(command.get("team_id", ""))
@@ -29,8 +28,8 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         elif not text:
             ack()
             metadata = json.dumps({"channel": command.get("channel_id"), "user": user})
-            client.views_open(trigger_id=command["trigger_id"],
-                              view=render.facts_modal(metadata, advisor.services.policy))
+            advisor.poster.open_view(command["trigger_id"],
+                                     render.facts_modal(metadata, advisor.services.policy))
         else:
             ack()
 

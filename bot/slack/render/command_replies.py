@@ -22,7 +22,7 @@ from bot.slack.render.blocks import (
     truncate,
 )
 from bot.slack.render.views import decision_line, recheck_button
-from bot.store.models import DecisionRecord
+from bot.store import DecisionRecord
 from scoring import Choice
 
 HISTORY_MAX = MESSAGE_BLOCKS_MAX - 3

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
-
 from bot.conversation import Advice
 from bot.render import words
 from bot.slack.render.blocks import (
@@ -21,8 +19,8 @@ from bot.slack.render.blocks import (
     truncate,
 )
 from bot.slack.render.messages import factor_line, source_lines
-from bot.store.models import DecisionRecord
-from scoring import Recommendation
+from bot.store import DecisionRecord
+from scoring import Recommendation, WorkloadFacts
 
 TOP_FACTORS = 3
 INPUT_LABELS: dict[str, str] = {
@@ -46,26 +44,24 @@ def _fact_lines(facts: Mapping[str, Any], indent: str = "") -> list[str]:
     return lines
 
 
+def _given(facts: WorkloadFacts) -> dict[str, Any]:
+    return facts.model_dump(mode="json", exclude_none=True)
+
+
 def context_lines(record: DecisionRecord) -> list[str]:
     """The facts the decision rests on, per use case for a portfolio."""
     facts = record.facts
-    cases = facts.get("use_cases")
-    if not isinstance(cases, list):
-        name = facts.get("name") or record.title
-        return [f"Use case: *{escape(str(name))}*", *_fact_lines(facts)]
-    lines = [f"Portfolio of {len(cases)} use cases"]
-    for index, case in enumerate(cases, start=1):
-        if isinstance(case, Mapping):
-            lines.append(f"*{escape(str(case.get('name') or f'use case {index}'))}*")
-            lines.extend(_fact_lines(case, indent="    "))
+    if isinstance(facts, WorkloadFacts):
+        return [f"Use case: *{escape(facts.name or record.title)}*", *_fact_lines(_given(facts))]
+    lines = [f"Portfolio of {len(facts.use_cases)} use cases"]
+    for label, case in zip(facts.labels(), facts.use_cases, strict=True):
+        lines.append(f"*{escape(label)}*")
+        lines.extend(_fact_lines(_given(case), indent="    "))
     return lines
 
 
-def _stored_result(record: DecisionRecord) -> Recommendation | None:
-    try:
-        return Recommendation.model_validate(record.result)
-    except ValidationError:
-        return None  # a record from an older schema still renders, without factors
+def _stored_result(record: DecisionRecord) -> Recommendation:
+    return record.result
 
 
 def _why_lines(advice: Advice | None, result: Recommendation | None) -> list[str]:

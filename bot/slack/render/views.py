@@ -21,7 +21,7 @@ from bot.slack.render.blocks import (
     section,
 )
 from bot.slack.render.facts_form import DEFAULT_TOKEN_UNIT, TOKEN_UNITS, fact_choices
-from bot.store.models import DecisionRecord
+from bot.store import DecisionRecord
 from scoring import Policy
 
 View = dict[str, Any]

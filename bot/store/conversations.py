@@ -1,0 +1,114 @@
+"""Conversations: each one's state under a version number, so no concurrent write is lost."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Update, bindparam, delete, select, update
+
+from bot.store.database import Database
+from bot.store.errors import StaleState
+from bot.store.models import Base, ConversationRow
+from bot.store.records import Conversation, StateDocument
+from bot.store.sql import changed, insert_new
+
+_TABLE = Base.metadata.tables[ConversationRow.__tablename__]
+_LOAD = select(_TABLE).where(_TABLE.c.key == bindparam("key"))
+_EXISTS = select(_TABLE.c.key).where(_TABLE.c.key == bindparam("key"))
+_OWNER_FIELDS = ("owner_user", "team", "channel")
+
+
+@lru_cache(maxsize=8)
+def _save(owner_fields: tuple[str, ...]) -> Update:
+    """The versioned UPDATE of `Conversations.save`, also setting `owner_fields`."""
+    # Parameters may not share a column's name in an UPDATE: they are prefixed.
+    return (update(_TABLE)
+            .where(_TABLE.c.key == bindparam("at_key"), _TABLE.c.version == bindparam("at_version"))
+            .values({name: bindparam(f"new_{name}")
+                     for name in (*owner_fields, "state", "version", "updated_at")}))
+
+
+class Conversations:
+    """The `conversations` table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def load(self, key: str) -> Conversation | None:
+        with self.db.transaction() as connection:
+            row = connection.execute(_LOAD, {"key": key}).first()
+        return None if row is None else Conversation(
+            key=row.key, state=row.state, version=row.version, owner_user=row.owner_user,
+            team=row.team, channel=row.channel, updated_at=row.updated_at)
+
+    def exists(self, key: str) -> bool:
+        """Whether conversation `key` is stored (without reading its state)."""
+        with self.db.transaction() as connection:
+            return connection.execute(_EXISTS, {"key": key}).first() is not None
+
+    def save(
+        self, key: str, state: StateDocument, expected_version: int | None,
+        owner_user: str | None = None, team: str | None = None, channel: str | None = None,
+    ) -> int:
+        """Write `state` and return the new version.
+
+        `expected_version=None` creates the conversation; otherwise the stored version must still
+        be `expected_version`. Either way a conflict raises `StaleState` and writes nothing.
+        Owner fields left as None keep their stored values.
+        """
+        now = self.db.clock()
+        with self.db.transaction() as connection:
+            if expected_version is None:
+                new = dict(key=key, state=state, version=1, owner_user=owner_user, team=team,
+                           channel=channel, created_at=now, updated_at=now)
+                if not insert_new(connection, _TABLE.name, "key", new):
+                    raise StaleState(f"conversation {key!r} already exists")
+                return 1
+            given = dict(zip(_OWNER_FIELDS, (owner_user, team, channel), strict=True))
+            values: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+            values.update(state=state, version=expected_version + 1, updated_at=now)
+            params = {f"new_{name}": value for name, value in values.items()}
+            params.update(at_key=key, at_version=expected_version)
+            statement = _save(tuple(name for name in _OWNER_FIELDS if name in values))
+            if changed(connection, statement, params) == 0:
+                raise StaleState(f"conversation {key!r} is no longer at version {expected_version}")
+            return expected_version + 1
+
+    def update(
+        self, key: str, fn: Callable[[StateDocument | None], StateDocument], retries: int = 8, *,
+        owner_user: str | None = None, team: str | None = None, channel: str | None = None,
+    ) -> StateDocument:
+        """Apply `fn` to the current state (None if new) and save it; never loses a concurrent update.
+
+        On a conflict `fn` runs again on the fresh state, up to `retries` more times, then
+        `StaleState` is raised. `fn` may run more than once, so it must not have side effects.
+        """
+        for attempt in range(retries + 1):
+            current = self.load(key)  # a fresh copy, read for this attempt alone
+            state = fn(current.state if current else None)
+            try:
+                self.save(key, state, current.version if current else None, owner_user, team, channel)
+            except StaleState:
+                if attempt == retries:
+                    raise
+                # Growing, jittered waits keep contending writers from colliding in lock step.
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
+            else:
+                return state
+        raise AssertionError("unreachable")
+
+    def delete_owned(self, owner_user: str) -> int:
+        """Forget every conversation the user owns; returns how many went."""
+        with self.db.transaction() as connection:
+            return changed(connection, delete(_TABLE).where(_TABLE.c.owner_user == owner_user))
+
+    def prune(self, older_than: timedelta) -> int:
+        """Delete conversations idle for longer than `older_than`; decisions are kept."""
+        cutoff = self.db.clock() - older_than
+        with self.db.transaction() as connection:
+            return changed(connection, delete(_TABLE).where(_TABLE.c.updated_at < cutoff))

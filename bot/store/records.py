@@ -1,0 +1,120 @@
+"""The typed records the store takes and hands out; rows never leave the store as dicts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scoring import Portfolio, Recommendation, WorkloadFacts
+
+StateDocument = dict[str, Any]
+"""A conversation's state as stored JSON. The store keeps it whole and does not read inside it;
+`bot.conversation` owns its shape (`ConversationState`) and validates it on load."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class QueuedMessage(_Record):
+    """One user message waiting in its conversation's inbox: who said what, and where."""
+
+    text: str
+    user: str
+    team: str
+    channel: str
+    thread_ts: str | None = None
+    """The thread the replies go to; None for a top-level DM exchange."""
+
+
+class QueuedReply(_Record):
+    """A reply waiting in the outbox: posted in `thread_ts`, or replacing message `update_ts`."""
+
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]] = Field(default_factory=list)
+    """Block Kit JSON, built by the Slack renderer and passed through untouched."""
+    thread_ts: str | None = None
+    update_ts: str | None = None
+
+
+class InboxItem(_Record):
+    """A queued message; `processed_at` is None while it is pending."""
+
+    id: int
+    conversation_key: str
+    message_ts: str
+    message: QueuedMessage
+    created_at: datetime
+    processed_at: datetime | None = None
+    outcome: str | None = None
+    """Once processed: "ok", "error", "abandoned" and the like."""
+    owes_replies: bool = False
+    """Whether, when the item was handed out under the conversation's lease, replies Slack
+    had not taken yet were waiting in its outbox (only lease holders add or post them, so this
+    holds while the lease does)."""
+
+    @property
+    def processed(self) -> bool:
+        return self.processed_at is not None
+
+
+OutboxOutcome = Literal["sent", "dropped", "abandoned"]
+
+
+class OutboxItem(_Record):
+    """A reply waiting to be posted; `outcome` is None while it waits."""
+
+    id: int
+    conversation_key: str
+    reply: QueuedReply
+    created_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    outcome: OutboxOutcome | None = None
+
+
+class Conversation(_Record):
+    """A stored conversation; `version` is what the next `save` must name as expected."""
+
+    key: str
+    state: StateDocument
+    version: int
+    owner_user: str | None = None
+    team: str | None = None
+    channel: str | None = None
+    updated_at: datetime
+
+
+class DecisionRecord(BaseModel):
+    """A pinned decision: the facts it was given (a workload, or a whole portfolio), the
+    recommendation and the versions that produced it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = None
+    conversation_key: str | None = None
+    user_id: str
+    team: str
+    channel: str | None = None
+    thread_ts: str | None = None
+    permalink: str | None = None
+    title: str
+    facts: WorkloadFacts | Portfolio
+    result: Recommendation
+    policy_version: str
+    index_version: str
+    created_at: datetime | None = None
+    """Set from the store's clock when left empty."""
+
+    @property
+    def recommendation(self) -> str:
+        return str(self.result.recommendation)
+
+    @property
+    def facts_complete(self) -> bool:
+        """False for a portfolio decision recorded by an earlier version, which kept only the
+        last use case's facts beside the portfolio's result: it cannot be re-scored."""
+        return not (self.result.kind == "portfolio" and isinstance(self.facts, WorkloadFacts))
