@@ -60,10 +60,6 @@ def context_lines(record: DecisionRecord) -> list[str]:
     return lines
 
 
-def _stored_result(record: DecisionRecord) -> Recommendation:
-    return record.result
-
-
 def _why_lines(advice: Advice | None, result: Recommendation | None) -> list[str]:
     if advice is not None:
         return [factor_line(f) for f in advice.factors[:TOP_FACTORS]]
@@ -84,7 +80,7 @@ def _titled(title: str, lines: list[str], limit: int) -> Block | None:
 def decision_summary(record: DecisionRecord, advice: Advice | None, thread_link: str | None,
                      who: str) -> SlackMessage:
     """The decision to post and pin: context, decision and why, flip points, sources, who, when."""
-    result = advice.result if advice is not None else _stored_result(record)
+    result = advice.result if advice is not None else record.result
     label = words.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     confidence = f" ({result.confidence} confidence)" if result is not None else ""
     who_text = who if who.startswith("<@") else f"<@{who}>"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.conversation import Advice, ConversationState, Engine, Reply, build_advice
 from bot.slack.render import SlackMessage, check_message
-from bot.store.models import DecisionRecord
+from bot.store import DecisionRecord
 from knowledge import Answer, Citation, Passage
 from scoring import Portfolio, WorkloadFacts, load_policy, recommend
 
@@ -92,8 +92,7 @@ def record_for(advice: Advice, record_id: int = 7, title: str = "Email summaries
     return DecisionRecord(
         id=record_id, conversation_key=KEY, user_id=user, team="T1", channel="C1",
         thread_ts="1700000000.000100", permalink="https://example.slack.com/archives/C1/p1700000000",
-        title=title, facts=advice.facts, result=advice.result.model_dump(mode="json"),
-        recommendation=str(advice.result.recommendation),
+        title=title, facts=advice.facts, result=advice.result,
         policy_version=f"{advice.result.policy.version} ({advice.result.policy.fingerprint})",
         index_version=advice.index_version, created_at=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
 

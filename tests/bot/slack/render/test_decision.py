@@ -3,6 +3,7 @@ from __future__ import annotations
 from bot.conversation import Advice
 from bot.render import words
 from bot.slack.render import decision_summary
+from scoring import Portfolio
 from tests.bot.slack.render.conftest import (
     FakeGuidance,
     assert_valid,
@@ -44,11 +45,17 @@ def test_decision_summary_without_advice_uses_the_stored_result(advice: Advice) 
     assert "*Sources*" not in body
 
 
-def test_decision_summary_stale_result_still_renders(advice: Advice) -> None:
-    record = record_for(advice).model_copy(update={"result": {"schema": "old"}})
+def test_decision_summary_of_an_old_portfolio_record_still_renders() -> None:
+    advice = portfolio_advice(3, FakeGuidance())
+    whole = record_for(advice)
+    assert isinstance(whole.facts, Portfolio)
+    # An earlier version kept only the last use case's facts beside the portfolio's result.
+    record = whole.model_copy(update={"facts": whole.facts.use_cases[-1]})
+    assert not record.facts_complete
     message = decision_summary(record, None, LINK, "U1")
     assert_valid([message])
-    assert "*Decision and why*" not in "\n".join(texts(message.blocks))
+    body = "\n".join(texts(message.blocks))
+    assert "*Decision and why*" in body and "Use case:" in body
 
 
 def test_decision_summary_big_portfolio_fits_one_message() -> None:

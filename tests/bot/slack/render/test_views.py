@@ -11,7 +11,7 @@ from bot.slack.render import (
     recheck_message,
     what_if_modal,
 )
-from bot.store.models import DecisionRecord
+from bot.store import DecisionRecord
 from scoring import Choice
 from tests.bot.slack.render.conftest import assert_valid, buttons, record_for, texts
 
