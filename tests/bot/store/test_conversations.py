@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from bot.services import store_url as settings_store_url
 from bot.settings import Settings
-from bot.store import StaleState, Store, database_url
+from bot.store import StaleState, Store
+from bot.store.database import normalize_url
 
 
 class FakeClock:
@@ -22,14 +24,15 @@ class FakeClock:
 def test_migrate_twice_is_idempotent(store: Store) -> None:
     store.migrate()
     assert store.ping()
-    assert store.load("cli:default") is None
+    assert store.conversations.load("cli:default") is None
 
 
 def test_save_load_round_trip(store: Store) -> None:
     state: dict[str, Any] = {"facts": {"monthly_tokens": 20_000_000, "latency": None}, "turns": ["hi"]}
-    version = store.save("slack:T1:C1:1.0", state, None, owner_user="U1", team="T1", channel="C1")
+    version = store.conversations.save("slack:T1:C1:1.0", state, None, owner_user="U1", team="T1",
+                                       channel="C1")
 
-    loaded = store.load("slack:T1:C1:1.0")
+    loaded = store.conversations.load("slack:T1:C1:1.0")
 
     assert version == 1
     assert loaded is not None
@@ -39,22 +42,22 @@ def test_save_load_round_trip(store: Store) -> None:
 
 
 def test_save_with_stale_version_raises(store: Store) -> None:
-    store.save("k", {"n": 0}, None)
-    assert store.save("k", {"n": 1}, 1) == 2
+    store.conversations.save("k", {"n": 0}, None)
+    assert store.conversations.save("k", {"n": 1}, 1) == 2
 
     with pytest.raises(StaleState):
-        store.save("k", {"n": 99}, 1)
+        store.conversations.save("k", {"n": 99}, 1)
     with pytest.raises(StaleState):
-        store.save("k", {"n": 99}, None)
-    loaded = store.load("k")
+        store.conversations.save("k", {"n": 99}, None)
+    loaded = store.conversations.load("k")
     assert loaded is not None
     assert (loaded.state, loaded.version) == ({"n": 1}, 2)
 
 
 def test_save_keeps_owner_fields_left_unset(store: Store) -> None:
-    store.save("k", {}, None, owner_user="U1", team="T1")
-    store.save("k", {"a": 1}, 1)
-    loaded = store.load("k")
+    store.conversations.save("k", {}, None, owner_user="U1", team="T1")
+    store.conversations.save("k", {"a": 1}, 1)
+    loaded = store.conversations.load("k")
     assert loaded is not None
     assert (loaded.owner_user, loaded.team) == ("U1", "T1")
 
@@ -69,7 +72,7 @@ def test_update_from_two_threads_loses_nothing(store_url: str, store: Store) -> 
         own = Store(store_url)
         try:
             for _ in range(20):
-                own.update("shared", increment)
+                own.conversations.update("shared", increment)
         except BaseException as error:
             errors.append(error)
         finally:
@@ -82,53 +85,54 @@ def test_update_from_two_threads_loses_nothing(store_url: str, store: Store) -> 
         thread.join()
 
     assert errors == []
-    loaded = store.load("shared")
+    loaded = store.conversations.load("shared")
     assert loaded is not None
     assert loaded.state == {"count": 40}
     assert loaded.version == 40
 
 
 def test_update_creates_then_changes(store: Store) -> None:
-    assert store.update("k", lambda state: {"seen": state is not None}, owner_user="U1") == {"seen": False}
-    assert store.update("k", lambda state: {"seen": state is not None}) == {"seen": True}
-    loaded = store.load("k")
+    seen = store.conversations.update("k", lambda state: {"seen": state is not None}, owner_user="U1")
+    assert seen == {"seen": False}
+    assert store.conversations.update("k", lambda state: {"seen": state is not None}) == {"seen": True}
+    loaded = store.conversations.load("k")
     assert loaded is not None
     assert loaded.owner_user == "U1"
 
 
 def test_delete_conversations_only_removes_the_owners(store: Store) -> None:
-    store.save("a", {}, None, owner_user="U1")
-    store.save("b", {}, None, owner_user="U1")
-    store.save("c", {}, None, owner_user="U2")
+    store.conversations.save("a", {}, None, owner_user="U1")
+    store.conversations.save("b", {}, None, owner_user="U1")
+    store.conversations.save("c", {}, None, owner_user="U2")
 
-    assert store.delete_conversations("U1") == 2
-    assert store.load("a") is None
-    assert store.load("c") is not None
+    assert store.conversations.delete_owned("U1") == 2
+    assert store.conversations.load("a") is None
+    assert store.conversations.load("c") is not None
 
 
 def test_prune_removes_idle_conversations(store_url: str, store: Store) -> None:
     clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
     timed = Store(store_url, clock=clock)
-    timed.save("old", {}, None)
+    timed.conversations.save("old", {}, None)
     clock.now += timedelta(days=40)
-    timed.save("fresh", {}, None)
+    timed.conversations.save("fresh", {}, None)
 
-    assert timed.prune_conversations(timedelta(days=30)) == 1
-    assert timed.load("old") is None
-    assert timed.load("fresh") is not None
+    assert timed.conversations.prune(timedelta(days=30)) == 1
+    assert timed.conversations.load("old") is None
+    assert timed.conversations.load("fresh") is not None
     timed.close()
 
 
 def test_restart_sees_saved_conversation(tmp_path: Path) -> None:
     settings = Settings()
-    first = Store.from_settings(settings)
+    first = Store(settings_store_url(settings))
     first.migrate()
-    first.save("cli:default", {"facts": {"ml_expertise": "some"}}, None)
+    first.conversations.save("cli:default", {"facts": {"ml_expertise": "some"}}, None)
     first.close()
 
-    second = Store.from_settings(settings)
+    second = Store(settings_store_url(settings))
     second.migrate()
-    loaded = second.load("cli:default")
+    loaded = second.conversations.load("cli:default")
     second.close()
 
     assert settings.sqlite_path.is_file()
@@ -136,12 +140,16 @@ def test_restart_sees_saved_conversation(tmp_path: Path) -> None:
     assert loaded.state == {"facts": {"ml_expertise": "some"}}
 
 
-def test_database_url_prefers_database_url_and_routes_to_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert database_url(Settings()).startswith("sqlite:///")
+def test_store_url_prefers_database_url_and_the_store_routes_it_to_psycopg(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_store_url(Settings()).startswith("sqlite:///")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:s3cret@db.internal:5432/advisor")
-    url = database_url(Settings())
-    assert url == "postgresql+psycopg://u:s3cret@db.internal:5432/advisor"
-    assert "s3cret" not in repr(Store(url))
+    url = settings_store_url(Settings())
+    assert normalize_url(url) == "postgresql+psycopg://u:s3cret@db.internal:5432/advisor"
+    store = Store(url)
+    assert store.db.engine.url.drivername == "postgresql+psycopg"
+    assert "s3cret" not in repr(store)
+    store.close()
 
 
 def test_migrate_from_many_stores_at_once_on_an_empty_database(store_url: str) -> None:

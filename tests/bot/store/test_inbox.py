@@ -8,13 +8,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.store import Store, create_store_engine
+from bot.store import QueuedMessage, Store
+from bot.store.database import create_store_engine
 from bot.store.inbox import ts_sort_key
 from bot.store.migrations import alembic_config
 from bot.store.models import Base
 
 KEY = "slack:T1:C1:1712345678.000100"
 MINUTE = timedelta(minutes=1)
+
+
+def message(text: str = "") -> QueuedMessage:
+    return QueuedMessage(text=text, user="U1", team="T1", channel="C1", thread_ts="1712345678.000100")
 
 
 class FakeClock:
@@ -41,65 +46,66 @@ def test_ts_sort_key_rejects_what_is_not_a_ts(bad: str) -> None:
 
 
 def test_enqueue_duplicate_returns_false(store: Store) -> None:
-    assert store.enqueue(KEY, "1712345678.000100", {"text": "hi"}) is True
-    assert store.enqueue(KEY, "1712345678.000100", {"text": "redelivered"}) is False
-    assert store.enqueue("slack:T1:C1:other", "1712345678.000100", {"text": "hi"}) is True
+    assert store.inbox.enqueue(KEY, "1712345678.000100", message("hi")) is True
+    assert store.inbox.enqueue(KEY, "1712345678.000100", message("redelivered")) is False
+    assert store.inbox.enqueue("slack:T1:C1:other", "1712345678.000100", message("hi")) is True
 
-    item = store.get_item(KEY, "1712345678.000100")
+    item = store.inbox.get(KEY, "1712345678.000100")
     assert item is not None
-    assert (item.payload, item.processed, item.result) == ({"text": "hi"}, False, None)
-    assert store.get_item(KEY, "1.0") is None
+    assert (item.message, item.processed, item.outcome) == (message("hi"), False, None)
+    assert store.inbox.get(KEY, "1.0") is None
 
 
 def test_next_pending_follows_ts_numerically(store: Store) -> None:
     for ts in ["10.0", "100.0", "9.0", "9.5", "1712345678.000100", "1712345678.000099"]:
-        store.enqueue(KEY, ts, {"ts": ts})
-    store.enqueue("other", "1.0", {})
+        store.inbox.enqueue(KEY, ts, message(ts))
+    store.inbox.enqueue("other", "1.0", message())
 
     seen = []
-    while (item := store.next_pending(KEY)) is not None:
+    while (item := store.inbox.next_pending(KEY)) is not None:
         seen.append(item.message_ts)
-        store.mark_processed(item.id, None)
+        assert item.message.text == item.message_ts
+        store.inbox.mark_processed(item.id)
 
     assert seen == ["9.0", "9.5", "10.0", "100.0", "1712345678.000099", "1712345678.000100"]
-    assert store.next_pending("nobody") is None
+    assert store.inbox.next_pending("nobody") is None
 
 
-def test_mark_processed_keeps_result_and_first_wins(store: Store) -> None:
-    store.enqueue(KEY, "1.0", {})
-    store.enqueue(KEY, "2.0", {})
-    first = store.next_pending(KEY)
+def test_mark_processed_keeps_outcome_and_first_wins(store: Store) -> None:
+    store.inbox.enqueue(KEY, "1.0", message())
+    store.inbox.enqueue(KEY, "2.0", message())
+    first = store.inbox.next_pending(KEY)
     assert first is not None
 
-    store.mark_processed(first.id, {"reply": "ok", "n": [1, 2]})
-    store.mark_processed(first.id, {"reply": "again"})
-    second = store.next_pending(KEY)
+    store.inbox.mark_processed(first.id, "queued")
+    store.inbox.mark_processed(first.id, "again")
+    second = store.inbox.next_pending(KEY)
     assert second is not None
-    store.mark_processed(second.id, None)
+    store.inbox.mark_processed(second.id)
 
-    done = store.get_item(KEY, "1.0")
+    done = store.inbox.get(KEY, "1.0")
     assert done is not None and done.processed
-    assert done.result == {"reply": "ok", "n": [1, 2]}
+    assert done.outcome == "queued"
     assert done.processed_at is not None and done.processed_at.tzinfo is not None
-    no_result = store.get_item(KEY, "2.0")
-    assert no_result is not None and no_result.processed and no_result.result is None
+    default = store.inbox.get(KEY, "2.0")
+    assert default is not None and default.processed and default.outcome == "ok"
 
 
 def test_lease_is_exclusive_and_can_be_taken_after_expiry(store_url: str, store: Store) -> None:
     clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
     a, b = Store(store_url, clock=clock), Store(store_url, clock=clock)
 
-    assert a.acquire_lease(KEY, "A", MINUTE) is True
-    assert b.acquire_lease(KEY, "B", MINUTE) is False
-    assert a.acquire_lease(KEY, "A", MINUTE) is True  # already ours: re-taken and extended
-    assert b.acquire_lease("another conversation", "B", MINUTE) is True
+    assert a.inbox.acquire_lease(KEY, "A", MINUTE) is True
+    assert b.inbox.acquire_lease(KEY, "B", MINUTE) is False
+    assert a.inbox.acquire_lease(KEY, "A", MINUTE) is True  # already ours: re-taken and extended
+    assert b.inbox.acquire_lease("another conversation", "B", MINUTE) is True
 
     clock.now += MINUTE - timedelta(seconds=1)
-    assert b.acquire_lease(KEY, "B", MINUTE) is False
+    assert b.inbox.acquire_lease(KEY, "B", MINUTE) is False
     clock.now += timedelta(seconds=2)
-    assert b.acquire_lease(KEY, "B", MINUTE) is True
-    assert a.renew_lease(KEY, "A", MINUTE) is False
-    assert a.acquire_lease(KEY, "A", MINUTE) is False
+    assert b.inbox.acquire_lease(KEY, "B", MINUTE) is True
+    assert a.inbox.renew_lease(KEY, "A", MINUTE) is False
+    assert a.inbox.acquire_lease(KEY, "A", MINUTE) is False
     a.close()
     b.close()
 
@@ -108,43 +114,45 @@ def test_renew_and_release_only_by_the_holder(store_url: str, store: Store) -> N
     clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
     timed = Store(store_url, clock=clock)
 
-    assert timed.acquire_lease(KEY, "A", MINUTE) is True
+    inbox = timed.inbox
+    assert inbox.acquire_lease(KEY, "A", MINUTE) is True
     clock.now += 2 * MINUTE / 3
-    assert timed.renew_lease(KEY, "A", MINUTE) is True
+    assert inbox.renew_lease(KEY, "A", MINUTE) is True
     clock.now += 2 * MINUTE / 3
-    assert timed.acquire_lease(KEY, "B", MINUTE) is False  # renewed, so not expired yet
+    assert inbox.acquire_lease(KEY, "B", MINUTE) is False  # renewed, so not expired yet
 
-    timed.release_lease(KEY, "B")
-    assert timed.acquire_lease(KEY, "B", MINUTE) is False
-    timed.release_lease(KEY, "A")
-    assert timed.renew_lease(KEY, "A", MINUTE) is False
-    assert timed.acquire_lease(KEY, "B", MINUTE) is True
+    inbox.release_lease(KEY, "B")
+    assert inbox.acquire_lease(KEY, "B", MINUTE) is False
+    inbox.release_lease(KEY, "A")
+    assert inbox.renew_lease(KEY, "A", MINUTE) is False
+    assert inbox.acquire_lease(KEY, "B", MINUTE) is True
     timed.close()
 
 
 def test_prune_inbox_deletes_only_old_processed_items(store_url: str, store: Store) -> None:
     clock = FakeClock(datetime(2025, 1, 1, tzinfo=UTC))
     timed = Store(store_url, clock=clock)
+    inbox = timed.inbox
     for ts in ["1.0", "2.0", "3.0"]:
-        timed.enqueue(KEY, ts, {})
+        inbox.enqueue(KEY, ts, message())
     for _ in range(2):
-        item = timed.next_pending(KEY)
+        item = inbox.next_pending(KEY)
         assert item is not None
-        timed.mark_processed(item.id, {})
-    timed.acquire_lease("crashed", "gone", MINUTE)
+        inbox.mark_processed(item.id)
+    inbox.acquire_lease("crashed", "gone", MINUTE)
     clock.now += timedelta(days=2)
-    timed.enqueue(KEY, "4.0", {})
-    item = timed.next_pending(KEY)
+    inbox.enqueue(KEY, "4.0", message())
+    item = inbox.next_pending(KEY)
     assert item is not None and item.message_ts == "3.0"
-    timed.mark_processed(item.id, {})  # processed recently: kept
+    inbox.mark_processed(item.id)  # processed recently: kept
 
-    assert timed.prune_inbox(timedelta(days=1)) == 2
-    assert timed.get_item(KEY, "1.0") is None
-    assert timed.get_item(KEY, "3.0") is not None
-    pending = timed.next_pending(KEY)
+    assert inbox.prune(timedelta(days=1)) == 2
+    assert inbox.get(KEY, "1.0") is None
+    assert inbox.get(KEY, "3.0") is not None
+    pending = inbox.next_pending(KEY)
     assert pending is not None and pending.message_ts == "4.0"
-    assert timed.acquire_lease("crashed", "new", MINUTE) is True
-    assert timed.prune_inbox(timedelta(days=1)) == 0
+    assert inbox.acquire_lease("crashed", "new", MINUTE) is True
+    assert inbox.prune(timedelta(days=1)) == 0
     timed.close()
 
 
@@ -155,13 +163,13 @@ def test_upgrade_from_0001_keeps_data_and_downgrade_drops_inbox(store_url: str) 
         config.attributes["connection"] = connection
         command.upgrade(config, "0001")
     store = Store(store_url)
-    store.save("k", {"a": 1}, None)
+    store.conversations.save("k", {"a": 1}, None)
 
     store.migrate()
 
-    loaded = store.load("k")
+    loaded = store.conversations.load("k")
     assert loaded is not None and loaded.state == {"a": 1}
-    assert store.enqueue("k", "1.0", {}) is True
+    assert store.inbox.enqueue("k", "1.0", message()) is True
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0001")
@@ -180,7 +188,7 @@ def test_migrations_match_the_models(store_url: str, store: Store) -> None:
 
 
 def test_exists_says_whether_a_conversation_is_stored_without_reading_it(store: Store) -> None:
-    assert store.exists(KEY) is False
-    store.save(KEY, {"big": "x" * 10_000}, None)
+    assert store.conversations.exists(KEY) is False
+    store.conversations.save(KEY, {"big": "x" * 10_000}, None)
 
-    assert store.exists(KEY) is True and store.exists("slack:T1:C9:1.0") is False
+    assert store.conversations.exists(KEY) is True and store.conversations.exists("slack:T1:C9:1.0") is False

@@ -3,7 +3,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 import pytest
 from alembic import command
@@ -11,7 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.store import OutboxItem, Store, create_store_engine
+from bot.store import OutboxItem, QueuedMessage, QueuedReply, Store
+from bot.store.database import create_store_engine
 from bot.store.migrations import alembic_config
 from bot.store.models import OutboxRow
 
@@ -45,8 +45,12 @@ def rows(store_url: str) -> dict[int, OutboxRow]:
         engine.dispose()
 
 
-def texts(items: list[OutboxItem]) -> list[Any]:
-    return [item.payload["text"] for item in items]
+def reply(text: str, channel: str = "C1") -> QueuedReply:
+    return QueuedReply(channel=channel, text=text, thread_ts="1712345678.000100")
+
+
+def texts(items: list[OutboxItem]) -> list[str]:
+    return [item.reply.text for item in items]
 
 
 # Queueing and reading
@@ -55,47 +59,47 @@ def texts(items: list[OutboxItem]) -> list[Any]:
 def test_queue_replies_keeps_order_per_conversation_and_empty_list_adds_nothing(
     store_url: str, store: Store
 ) -> None:
-    store.queue_replies(KEY, [{"text": "a1"}, {"text": "a2"}])
-    store.queue_replies(OTHER, [{"text": "b1"}])
-    store.queue_replies(KEY, [{"text": "a3"}, {"text": "a4"}, {"text": "a5"}])
-    store.queue_replies(OTHER, [])
-    store.queue_replies("slack:T1:C3:nobody", [])
+    store.outbox.queue(KEY, [reply("a1"), reply("a2")])
+    store.outbox.queue(OTHER, [reply("b1")])
+    store.outbox.queue(KEY, [reply("a3"), reply("a4"), reply("a5")])
+    store.outbox.queue(OTHER, [])
+    store.outbox.queue("slack:T1:C3:nobody", [])
 
-    assert texts(store.unsent_replies(KEY)) == ["a1", "a2", "a3", "a4", "a5"]
-    assert texts(store.unsent_replies(OTHER)) == ["b1"]
-    assert store.unsent_replies("slack:T1:C3:nobody") == []
+    assert texts(store.outbox.unsent(KEY)) == ["a1", "a2", "a3", "a4", "a5"]
+    assert texts(store.outbox.unsent(OTHER)) == ["b1"]
+    assert store.outbox.unsent("slack:T1:C3:nobody") == []
     assert len(rows(store_url)) == 6
-    assert {item.conversation_key for item in store.unsent_replies(KEY)} == {KEY}
+    assert {item.conversation_key for item in store.outbox.unsent(KEY)} == {KEY}
 
 
-def test_payload_json_round_trips(store: Store) -> None:
-    payload: dict[str, Any] = {
-        "channel": "C1",
-        "thread_ts": "1712345678.000100",
-        "text": "Empfehlung: *hybrid* — naïve façade, 日本語, emoji 🚀, quote \" and \\ backslash",
-        "blocks": [
+def test_reply_json_round_trips(store: Store) -> None:
+    queued = QueuedReply(
+        channel="C1",
+        thread_ts="1712345678.000100",
+        text="Empfehlung: *hybrid* — naïve façade, 日本語, emoji 🚀, quote \" and \\ backslash",
+        blocks=[
             {"type": "section", "text": {"type": "mrkdwn", "text": "ünïcødé ✓"}},
             {"type": "context", "elements": [{"type": "plain_text", "text": "x", "emoji": True}]},
+            {"type": "rich_text", "nested": {"deeper": {"list": [1, 2.5, None, False, "s", [], {}]}},
+             "unfurl_links": False, "empty": ""},
         ],
-        "metadata": {"nested": {"deeper": {"list": [1, 2.5, None, False, "s", [], {}]}}},
-        "unfurl_links": False,
-        "empty": "",
-    }
-    store.queue_replies(KEY, [payload, {"text": "second"}])
+    )
+    update = QueuedReply(channel="C1", text="second", update_ts="1712345678.000200")
+    store.outbox.queue(KEY, [queued, update])
 
-    first, second = store.unsent_replies(KEY)
-    assert first.payload == payload
-    assert second.payload == {"text": "second"}
+    first, second = store.outbox.unsent(KEY)
+    assert first.reply == queued
+    assert second.reply == update
 
 
 def test_unsent_replies_are_oldest_first_with_fresh_fields(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "1"}, {"text": "2"}])
+    timed.outbox.queue(KEY, [reply("1"), reply("2")])
     now[0] += HOUR
-    timed.queue_replies(KEY, [{"text": "3"}])
+    timed.outbox.queue(KEY, [reply("3")])
 
-    items = timed.unsent_replies(KEY)
+    items = timed.outbox.unsent(KEY)
     assert texts(items) == ["1", "2", "3"]
     assert [item.id for item in items] == sorted(item.id for item in items)
     assert len({item.id for item in items}) == 3
@@ -105,19 +109,19 @@ def test_unsent_replies_are_oldest_first_with_fresh_fields(
 
 
 def test_has_unsent_replies(store: Store) -> None:
-    assert store.has_unsent_replies(KEY) is False
-    store.queue_replies(KEY, [])
-    assert store.has_unsent_replies(KEY) is False
+    assert store.outbox.has_unsent(KEY) is False
+    store.outbox.queue(KEY, [])
+    assert store.outbox.has_unsent(KEY) is False
 
-    store.queue_replies(KEY, [{"text": "1"}, {"text": "2"}])
-    assert store.has_unsent_replies(KEY) is True
-    assert store.has_unsent_replies(OTHER) is False
+    store.outbox.queue(KEY, [reply("1"), reply("2")])
+    assert store.outbox.has_unsent(KEY) is True
+    assert store.outbox.has_unsent(OTHER) is False
 
-    first, second = store.unsent_replies(KEY)
-    store.finish_reply(first.id, "sent")
-    assert store.has_unsent_replies(KEY) is True
-    store.finish_reply(second.id, "dropped", "channel_not_found")
-    assert store.has_unsent_replies(KEY) is False
+    first, second = store.outbox.unsent(KEY)
+    store.outbox.finish(first.id, "sent")
+    assert store.outbox.has_unsent(KEY) is True
+    store.outbox.finish(second.id, "dropped", "channel_not_found")
+    assert store.outbox.has_unsent(KEY) is False
 
 
 # Finishing and failed attempts
@@ -126,28 +130,28 @@ def test_has_unsent_replies(store: Store) -> None:
 def test_finish_reply_sent_removes_it_from_unsent(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "1"}, {"text": "2"}, {"text": "3"}])
-    first, second, third = timed.unsent_replies(KEY)
+    timed.outbox.queue(KEY, [reply("1"), reply("2"), reply("3")])
+    first, second, third = timed.outbox.unsent(KEY)
     now[0] += HOUR
 
-    timed.finish_reply(second.id, "sent")
+    timed.outbox.finish(second.id, "sent")
 
-    assert [item.id for item in timed.unsent_replies(KEY)] == [first.id, third.id]
+    assert [item.id for item in timed.outbox.unsent(KEY)] == [first.id, third.id]
     row = rows(store_url)[second.id]
     assert (row.outcome, row.last_error, row.finished_at) == ("sent", None, T0 + HOUR)
     assert rows(store_url)[first.id].outcome is None
 
 
 def test_finish_reply_dropped_records_the_error_truncated(store_url: str, store: Store) -> None:
-    store.queue_replies(KEY, [{"text": "long"}, {"text": "short"}, {"text": "none"}])
-    long_item, short_item, none_item = store.unsent_replies(KEY)
+    store.outbox.queue(KEY, [reply("long"), reply("short"), reply("none")])
+    long_item, short_item, none_item = store.outbox.unsent(KEY)
     long_error = "invalid_blocks: " + "é" * 150 + "x" * 200
 
-    store.finish_reply(long_item.id, "dropped", long_error)
-    store.finish_reply(short_item.id, "dropped", "channel_not_found")
-    store.finish_reply(none_item.id, "dropped")
+    store.outbox.finish(long_item.id, "dropped", long_error)
+    store.outbox.finish(short_item.id, "dropped", "channel_not_found")
+    store.outbox.finish(none_item.id, "dropped")
 
-    assert store.unsent_replies(KEY) == []
+    assert store.outbox.unsent(KEY) == []
     stored = rows(store_url)
     assert stored[long_item.id].outcome == "dropped"
     assert stored[long_item.id].last_error == long_error[:255]
@@ -159,39 +163,39 @@ def test_finish_reply_dropped_records_the_error_truncated(store_url: str, store:
 def test_finishing_twice_keeps_the_first_outcome(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "sent first"}, {"text": "dropped first"}])
-    sent, dropped = timed.unsent_replies(KEY)
-    timed.finish_reply(sent.id, "sent")
-    timed.finish_reply(dropped.id, "dropped", "msg_too_long")
+    timed.outbox.queue(KEY, [reply("sent first"), reply("dropped first")])
+    sent, dropped = timed.outbox.unsent(KEY)
+    timed.outbox.finish(sent.id, "sent")
+    timed.outbox.finish(dropped.id, "dropped", "msg_too_long")
     now[0] += HOUR
 
-    timed.finish_reply(sent.id, "dropped", "late refusal")
-    timed.finish_reply(dropped.id, "sent")
+    timed.outbox.finish(sent.id, "dropped", "late refusal")
+    timed.outbox.finish(dropped.id, "sent")
 
     stored = rows(store_url)
     assert (stored[sent.id].outcome, stored[sent.id].last_error, stored[sent.id].finished_at) == (
         "sent", None, T0)
     assert (stored[dropped.id].outcome, stored[dropped.id].last_error,
             stored[dropped.id].finished_at) == ("dropped", "msg_too_long", T0)
-    assert timed.unsent_replies(KEY) == []
+    assert timed.outbox.unsent(KEY) == []
 
 
 def test_reply_attempt_failed_counts_and_keeps_it_waiting(store_url: str, store: Store) -> None:
-    store.queue_replies(KEY, [{"text": "1"}, {"text": "2"}])
-    first, second = store.unsent_replies(KEY)
+    store.outbox.queue(KEY, [reply("1"), reply("2")])
+    first, second = store.outbox.unsent(KEY)
 
-    store.reply_attempt_failed(first.id, "ratelimited")
-    store.reply_attempt_failed(first.id, "service_unavailable " + "z" * 400)
+    store.outbox.attempt_failed(first.id, "ratelimited")
+    store.outbox.attempt_failed(first.id, "service_unavailable " + "z" * 400)
 
-    items = store.unsent_replies(KEY)
+    items = store.outbox.unsent(KEY)
     assert [item.id for item in items] == [first.id, second.id]  # still waiting, still first
     retried, untouched = items
     assert retried.attempts == 2
     assert retried.last_error == ("service_unavailable " + "z" * 400)[:255]
     assert retried.outcome is None
     assert (untouched.attempts, untouched.last_error) == (0, None)
-    assert store.has_unsent_replies(KEY) is True
-    assert store.keys_with_unsent_replies() == [KEY]
+    assert store.outbox.has_unsent(KEY) is True
+    assert store.outbox.keys_with_unsent() == [KEY]
     assert rows(store_url)[first.id].finished_at is None
 
 
@@ -199,35 +203,35 @@ def test_reply_attempt_failed_counts_and_keeps_it_waiting(store_url: str, store:
 
 
 def test_keys_with_unsent_replies_orders_by_oldest_waiting_reply(store: Store) -> None:
-    assert store.keys_with_unsent_replies() == []
-    store.queue_replies("a", [{"text": "a1"}])
-    store.queue_replies("b", [{"text": "b1"}])
-    store.queue_replies("c", [{"text": "c1"}, {"text": "c2"}])
-    store.queue_replies("a", [{"text": "a2"}])
-    store.queue_replies("d", [{"text": "d1"}])
+    assert store.outbox.keys_with_unsent() == []
+    store.outbox.queue("a", [reply("a1")])
+    store.outbox.queue("b", [reply("b1")])
+    store.outbox.queue("c", [reply("c1"), reply("c2")])
+    store.outbox.queue("a", [reply("a2")])
+    store.outbox.queue("d", [reply("d1")])
 
-    assert store.keys_with_unsent_replies() == ["a", "b", "c", "d"]
+    assert store.outbox.keys_with_unsent() == ["a", "b", "c", "d"]
 
     # a's oldest waiting reply is now a2, queued after c1 but before d1.
-    store.finish_reply(store.unsent_replies("a")[0].id, "sent")
-    assert store.keys_with_unsent_replies() == ["b", "c", "a", "d"]
+    store.outbox.finish(store.outbox.unsent("a")[0].id, "sent")
+    assert store.outbox.keys_with_unsent() == ["b", "c", "a", "d"]
 
     # Every reply of b finished (one way or another): b no longer waits.
-    store.finish_reply(store.unsent_replies("b")[0].id, "dropped", "is_archived")
-    assert store.keys_with_unsent_replies() == ["c", "a", "d"]
+    store.outbox.finish(store.outbox.unsent("b")[0].id, "dropped", "is_archived")
+    assert store.outbox.keys_with_unsent() == ["c", "a", "d"]
 
-    assert store.keys_with_unsent_replies(limit=2) == ["c", "a"]
-    assert store.keys_with_unsent_replies(limit=1) == ["c"]
+    assert store.outbox.keys_with_unsent(limit=2) == ["c", "a"]
+    assert store.outbox.keys_with_unsent(limit=1) == ["c"]
 
-    for item in store.unsent_replies("c"):
-        store.finish_reply(item.id, "sent")
-    assert store.keys_with_unsent_replies() == ["a", "d"]
+    for item in store.outbox.unsent("c"):
+        store.outbox.finish(item.id, "sent")
+    assert store.outbox.keys_with_unsent() == ["a", "d"]
 
 
 def test_keys_with_unsent_replies_default_limit_is_100(store: Store) -> None:
     for n in range(105):
-        store.queue_replies(f"k{n:03d}", [{"n": n}])
-    keys = store.keys_with_unsent_replies()
+        store.outbox.queue(f"k{n:03d}", [reply(str(n))])
+    keys = store.outbox.keys_with_unsent()
     assert keys == [f"k{n:03d}" for n in range(100)]
 
 
@@ -237,19 +241,19 @@ def test_keys_with_unsent_replies_default_limit_is_100(store: Store) -> None:
 def test_abandon_unsent_replies_only_older_than_the_cutoff(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "old 1"}, {"text": "old 2"}])
-    timed.queue_replies(OTHER, [{"text": "old sent"}])
-    timed.finish_reply(timed.unsent_replies(OTHER)[0].id, "sent")
+    timed.outbox.queue(KEY, [reply("old 1"), reply("old 2")])
+    timed.outbox.queue(OTHER, [reply("old sent")])
+    timed.outbox.finish(timed.outbox.unsent(OTHER)[0].id, "sent")
     now[0] = T0 + 2 * HOUR
-    timed.queue_replies(OTHER, [{"text": "at the cutoff"}])
+    timed.outbox.queue(OTHER, [reply("at the cutoff")])
     now[0] = T0 + 3 * HOUR
-    timed.queue_replies(KEY, [{"text": "recent"}])
+    timed.outbox.queue(KEY, [reply("recent")])
     now[0] = T0 + 5 * HOUR
 
-    assert timed.abandon_unsent_replies(older_than=3 * HOUR) == 2
+    assert timed.outbox.abandon(older_than=3 * HOUR) == 2
 
-    assert texts(timed.unsent_replies(KEY)) == ["recent"]
-    assert texts(timed.unsent_replies(OTHER)) == ["at the cutoff"]  # not strictly older
+    assert texts(timed.outbox.unsent(KEY)) == ["recent"]
+    assert texts(timed.outbox.unsent(OTHER)) == ["at the cutoff"]  # not strictly older
     outcomes = {row.payload["text"]: (row.outcome, row.finished_at) for row in rows(store_url).values()}
     assert outcomes == {
         "old 1": ("abandoned", T0 + 5 * HOUR),
@@ -258,64 +262,64 @@ def test_abandon_unsent_replies_only_older_than_the_cutoff(
         "at the cutoff": (None, None),
         "recent": (None, None),
     }
-    assert timed.abandon_unsent_replies(older_than=3 * HOUR) == 0
-    assert timed.keys_with_unsent_replies() == [OTHER, KEY]
+    assert timed.outbox.abandon(older_than=3 * HOUR) == 0
+    assert timed.outbox.keys_with_unsent() == [OTHER, KEY]
 
 
 def test_abandon_compares_instants_whatever_the_clock_zone(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "queued at T0"}])
+    timed.outbox.queue(KEY, [reply("queued at T0")])
     plus_five = timezone(timedelta(hours=5))
     now[0] = (T0 + timedelta(minutes=30)).astimezone(plus_five)  # reads 05:30 on the wall
 
-    assert timed.abandon_unsent_replies(older_than=HOUR) == 0  # 30 minutes old, not 5h30
+    assert timed.outbox.abandon(older_than=HOUR) == 0  # 30 minutes old, not 5h30
     now[0] += HOUR
-    assert timed.abandon_unsent_replies(older_than=HOUR) == 1
+    assert timed.outbox.abandon(older_than=HOUR) == 1
 
 
 def test_prune_outbox_deletes_only_old_finished_replies(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "sent old"}, {"text": "dropped old"}, {"text": "abandoned old"}])
-    sent_old, dropped_old, _ = timed.unsent_replies(KEY)
-    timed.finish_reply(sent_old.id, "sent")
-    timed.finish_reply(dropped_old.id, "dropped", "invalid_auth")
+    timed.outbox.queue(KEY, [reply("sent old"), reply("dropped old"), reply("abandoned old")])
+    sent_old, dropped_old, _ = timed.outbox.unsent(KEY)
+    timed.outbox.finish(sent_old.id, "sent")
+    timed.outbox.finish(dropped_old.id, "dropped", "invalid_auth")
     now[0] = T0 + 12 * HOUR
-    timed.queue_replies(OTHER, [{"text": "waiting old"}])
+    timed.outbox.queue(OTHER, [reply("waiting old")])
     now[0] = T0 + 24 * HOUR
-    assert timed.abandon_unsent_replies(older_than=18 * HOUR) == 1  # "abandoned old" only
+    assert timed.outbox.abandon(older_than=18 * HOUR) == 1  # "abandoned old" only
     now[0] = T0 + timedelta(days=10)
-    timed.queue_replies(KEY, [{"text": "sent recently"}, {"text": "waiting new"}])
-    timed.finish_reply(timed.unsent_replies(KEY)[0].id, "sent")
+    timed.outbox.queue(KEY, [reply("sent recently"), reply("waiting new")])
+    timed.outbox.finish(timed.outbox.unsent(KEY)[0].id, "sent")
     now[0] = T0 + timedelta(days=11)
 
-    assert timed.prune_outbox(older_than=timedelta(days=2)) == 3
+    assert timed.outbox.prune(older_than=timedelta(days=2)) == 3
 
     remaining = {row.payload["text"]: row.outcome for row in rows(store_url).values()}
     assert remaining == {"sent recently": "sent", "waiting old": None, "waiting new": None}
-    assert timed.prune_outbox(older_than=timedelta(0)) == 1  # waiting replies are never deleted
+    assert timed.outbox.prune(older_than=timedelta(0)) == 1  # waiting replies are never deleted
     remaining = {row.payload["text"]: row.outcome for row in rows(store_url).values()}
     assert remaining == {"waiting old": None, "waiting new": None}
-    assert texts(timed.unsent_replies(OTHER)) == ["waiting old"]
-    assert texts(timed.unsent_replies(KEY)) == ["waiting new"]
+    assert texts(timed.outbox.unsent(OTHER)) == ["waiting old"]
+    assert texts(timed.outbox.unsent(KEY)) == ["waiting new"]
     now[0] = T0 + timedelta(days=1000)
-    assert timed.prune_outbox(older_than=timedelta(0)) == 0
-    assert timed.keys_with_unsent_replies() == [OTHER, KEY]
+    assert timed.outbox.prune(older_than=timedelta(0)) == 0
+    assert timed.outbox.keys_with_unsent() == [OTHER, KEY]
 
 
 def test_prune_outbox_keeps_replies_finished_within_the_window(
     store_url: str, timed: Store, now: list[datetime]
 ) -> None:
-    timed.queue_replies(KEY, [{"text": "finished at T0"}, {"text": "finished at T0+1d"}])
-    first, second = timed.unsent_replies(KEY)
-    timed.finish_reply(first.id, "sent")
+    timed.outbox.queue(KEY, [reply("finished at T0"), reply("finished at T0+1d")])
+    first, second = timed.outbox.unsent(KEY)
+    timed.outbox.finish(first.id, "sent")
     now[0] = T0 + timedelta(days=1)
-    timed.finish_reply(second.id, "dropped", "not_in_channel")
+    timed.outbox.finish(second.id, "dropped", "not_in_channel")
     now[0] = T0 + timedelta(days=2)
 
-    assert timed.prune_outbox(older_than=timedelta(days=2)) == 0  # exactly at the cutoff: kept
-    assert timed.prune_outbox(older_than=timedelta(days=1, hours=12)) == 1
+    assert timed.outbox.prune(older_than=timedelta(days=2)) == 0  # exactly at the cutoff: kept
+    assert timed.outbox.prune(older_than=timedelta(days=1, hours=12)) == 1
     assert [row.id for row in rows(store_url).values()] == [second.id]
 
 
@@ -332,8 +336,8 @@ def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: St
         try:
             start.wait()
             for batch in range(batches):
-                replies = [{"worker": name, "n": batch * per_batch + i} for i in range(per_batch)]
-                own.queue_replies(KEY, replies)
+                replies = [reply(str(batch * per_batch + i), channel=name) for i in range(per_batch)]
+                own.outbox.queue(KEY, replies)
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
         finally:
@@ -347,15 +351,15 @@ def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: St
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
 
-    items = store.unsent_replies(KEY)
+    items = store.outbox.unsent(KEY)
     total = 4 * batches * per_batch
     assert len(items) == total
     assert len({item.id for item in items}) == total
-    assert {(item.payload["worker"], item.payload["n"]) for item in items} == {
+    assert {(item.reply.channel, int(item.reply.text)) for item in items} == {
         (f"w{w}", n) for w in range(4) for n in range(batches * per_batch)
     }
     for w in range(4):  # each writer's replies keep their order
-        mine = [item.payload["n"] for item in items if item.payload["worker"] == f"w{w}"]
+        mine = [int(item.reply.text) for item in items if item.reply.channel == f"w{w}"]
         assert mine == list(range(batches * per_batch))
     assert len(rows(store_url)) == total
 
@@ -384,8 +388,9 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
     assert "outbox" not in inspect(engine).get_table_names()
-    store.save("k", {"a": 1}, None)
-    assert store.enqueue("k", "1.0", {"text": "before the outbox"}) is True
+    store.conversations.save("k", {"a": 1}, None)
+    before = QueuedMessage(text="before the outbox", user="U1", team="T1", channel="C1")
+    assert store.inbox.enqueue("k", "1.0", before) is True
 
     store.migrate()
 
@@ -395,12 +400,12 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     assert "outbox" in inspector.get_table_names()
     assert {index["name"] for index in inspector.get_indexes("outbox")} == {
         "ix_outbox_conversation_id", "ix_outbox_finished_at"}
-    item = store.get_item("k", "1.0")
-    assert item is not None and item.payload == {"text": "before the outbox"} and not item.processed
-    loaded = store.load("k")
+    item = store.inbox.get("k", "1.0")
+    assert item is not None and item.message == before and not item.processed
+    loaded = store.conversations.load("k")
     assert loaded is not None and loaded.state == {"a": 1}
-    store.queue_replies("k", [{"text": "queued"}])
-    assert texts(store.unsent_replies("k")) == ["queued"]
+    store.outbox.queue("k", [reply("queued")])
+    assert texts(store.outbox.unsent("k")) == ["queued"]
 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -411,9 +416,9 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     tables = set(inspect(engine).get_table_names())
     assert "outbox" not in tables
     assert {"conversations", "decisions", "processed_events", "inbox", "conversation_leases"} <= tables
-    item = store.get_item("k", "1.0")
-    assert item is not None and item.payload == {"text": "before the outbox"}
+    item = store.inbox.get("k", "1.0")
+    assert item is not None and item.message == before
 
     store.migrate()  # and back up again: the outbox comes back empty
-    assert store.unsent_replies("k") == []
-    assert store.has_unsent_replies("k") is False
+    assert store.outbox.unsent("k") == []
+    assert store.outbox.has_unsent("k") is False
