@@ -34,7 +34,8 @@ def run() -> list[Row]:
         kb.ingest()
         store = Store(f"sqlite:///{folder}/bench.sqlite3")
         store.migrate()
-        service = ConversationService(Engine(load_policy(), kb, index_version=lambda: kb.version), store)
+        service = ConversationService(Engine(load_policy(), kb, index_version=lambda: kb.version),
+                                      store.conversations)
         samples: list[float] = []
         for round_ in range(6):
             key = f"bench:{round_}"

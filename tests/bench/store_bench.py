@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store import Store
+from bot.store import QueuedMessage, Store
 from tests.bench.table import Row, ms, percentile, timed
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -34,14 +34,16 @@ def _message(store: Store) -> Callable[[], None]:
     def one() -> None:
         n = next(counter)
         key, holder = f"slack:T1:C{run}:{n % 50}.0", f"bench/{run}"
-        store.exists(key)
-        store.enqueue(key, f"{1000 + n}.000100", {"text": "approved vendors are fine", "user": "U1"})
-        _, item = store._take(key, holder, timedelta(seconds=60))
+        store.conversations.exists(key)
+        message = QueuedMessage(text="approved vendors are fine", user="U1", team="T1", channel=f"C{run}",
+                                thread_ts=f"{n % 50}.0")
+        store.inbox.enqueue(key, f"{1000 + n}.000100", message)
+        _, item = store.inbox.take(key, holder, timedelta(seconds=60))
         assert item is not None
-        current = store.load(key)
-        store.save(key, STATE, current.version if current else None)
-        store._mark_and_next(key, item.id, None)
-        store.release_lease(key, holder)
+        current = store.conversations.load(key)
+        store.conversations.save(key, STATE, current.version if current else None)
+        store.inbox.mark_and_next(key, item.id, "ok")
+        store.inbox.release_lease(key, holder)
 
     return one
 

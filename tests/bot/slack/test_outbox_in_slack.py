@@ -8,11 +8,12 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
+from bot.delivery import Undelivered
 from bot.services import Services
 from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.app import ObservedApp, build_app
-from bot.slack.poster import Poster, SlackCallFailed, Undelivered, call, reply_payload
+from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.slack.render import SlackMessage
 from tests.bot.slack.conftest import TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
@@ -44,19 +45,19 @@ def _wait(condition: object, timeout: float = 30) -> None:
 
 
 def test_call_tells_passing_failures_from_lasting_ones(fake: FakeSlack) -> None:
-    client = WebClient(token=TOKEN, base_url=fake.base_url)
+    poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
     fake.status("chat.postMessage", code=503)
     with pytest.raises(SlackCallFailed) as unavailable:
-        call(client, "chat.postMessage", channel="C1", text="x")
+        poster.call("chat.postMessage", channel="C1", text="x")
     fake.status("chat.postMessage", code=429, retry_after=0)
     with pytest.raises(SlackCallFailed) as limited:
-        call(client, "chat.postMessage", channel="C1", text="x")
+        poster.call("chat.postMessage", channel="C1", text="x")
     fake.fail("chat.postMessage", error="channel_not_found")
     with pytest.raises(SlackCallFailed) as refused:
-        call(client, "chat.postMessage", channel="C1", text="x")
-    closed = WebClient(token=TOKEN, base_url=f"http://127.0.0.1:{free_port()}/api/", timeout=2)
+        poster.call("chat.postMessage", channel="C1", text="x")
+    closed = Poster(WebClient(token=TOKEN, base_url=f"http://127.0.0.1:{free_port()}/api/", timeout=2))
     with pytest.raises(SlackCallFailed) as unreachable:
-        call(closed, "chat.postMessage", channel="C1", text="x")
+        closed.call("chat.postMessage", channel="C1", text="x")
 
     assert unavailable.value.transient and limited.value.transient and unreachable.value.transient
     assert unreachable.value.error == "connection_error"
@@ -66,15 +67,15 @@ def test_call_tells_passing_failures_from_lasting_ones(fake: FakeSlack) -> None:
 def test_deliver_hands_back_the_unsent_replies_in_order(fake: FakeSlack) -> None:
     poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
     placeholder = poster.post("C1", _message("working"), "1.0")
-    replies = [reply_payload("C1", _message("one"), update_ts=placeholder),
-               *(reply_payload("C1", _message(text), "1.0") for text in ("two", "three"))]
+    replies = [queued_reply("C1", _message("one"), update_ts=placeholder),
+               *(queued_reply("C1", _message(text), "1.0") for text in ("two", "three"))]
     fake.status("chat.postMessage", code=503, times=1)
 
     with pytest.raises(Undelivered) as undelivered:
         poster.deliver(replies)
 
     assert fake.last("chat.update").params["text"] == "one"
-    assert [r["text"] for r in undelivered.value.replies] == ["two", "three"]
+    assert [r.text for r in undelivered.value.replies] == ["two", "three"]
     assert undelivered.value.cause.transient
     fake.fail("chat.postMessage", error="channel_not_found")
     with pytest.raises(SlackCallFailed):  # a lasting refusal is not queued
@@ -94,22 +95,22 @@ def test_replies_during_an_outage_are_posted_in_order_once_slack_is_back(
     fake.status("chat.postMessage", code=503, times=1000)
     bare_slack.send(event_body(payloads.message("public data, nothing sensitive", thread_ts=root,
                                                 ts=payloads.new_ts())))
-    _wait(lambda: advisor.store.has_unsent_replies(key))
+    _wait(lambda: advisor.store.outbox.has_unsent(key))
     bare_slack.send(event_body(payloads.message("about 2M tokens a month", thread_ts=root,
                                                 ts=payloads.new_ts())))
-    _wait(lambda: len(advisor.store.unsent_replies(key)) >= 2)
+    _wait(lambda: len(advisor.store.outbox.unsent(key)) >= 2)
     bare_slack.settle()
-    queued = advisor.store.unsent_replies(key)
+    queued = advisor.store.outbox.unsent(key)
     assert fake.calls("chat.postEphemeral") == []  # no apology: the replies are only late
 
     fake.reset()  # Slack is back
-    assert advisor.sweep() == 0  # nothing stranded: only replies were owed
+    assert advisor.delivery.sweep() == 0  # nothing stranded: only replies were owed
     posted = [c.params for c in fake.calls("chat.postMessage")]
-    assert [p["text"] for p in posted] == [q.payload["text"] for q in queued]
+    assert [p["text"] for p in posted] == [q.reply.text for q in queued]
     assert all(p["thread_ts"] == root for p in posted)
     assert "Noted" in posted[0]["text"] and "2M" in " ".join(p["text"] for p in posted)
-    assert not advisor.store.has_unsent_replies(key)
-    advisor.sweep()
+    assert not advisor.store.outbox.has_unsent(key)
+    advisor.delivery.sweep()
     assert len(fake.calls("chat.postMessage")) == len(posted)  # each posted once
 
 
@@ -119,7 +120,7 @@ def test_a_turn_after_the_outage_posts_what_was_owed_first(
     assert advisor is not None
     root = payloads.new_ts()
     key = ids.conversation_key(TEAM_ID, "C1", root)
-    advisor.store.queue_replies(key, [reply_payload("C1", _message("owed from before"), root)])
+    advisor.store.outbox.queue(key, [queued_reply("C1", _message("owed from before"), root)])
 
     bare_slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} public data, an email "
                                                     "summariser", ts=root)))
@@ -133,14 +134,14 @@ def test_a_queued_reply_slack_refuses_for_good_is_dropped_and_the_rest_still_go(
     advisor = bare_app.advisor
     assert advisor is not None
     key = ids.conversation_key(TEAM_ID, "C1", "5.0")
-    advisor.store.queue_replies(key, [reply_payload("C1", _message(text), "5.0")
+    advisor.store.outbox.queue(key, [queued_reply("C1", _message(text), "5.0")
                                       for text in ("gone", "kept")])
     fake.fail("chat.postMessage", error="channel_not_found")
 
-    advisor.sweep()
+    advisor.delivery.sweep()
 
     assert [c.params["text"] for c in fake.calls("chat.postMessage")] == ["gone", "kept"]
-    assert not advisor.store.has_unsent_replies(key)
+    assert not advisor.store.outbox.has_unsent(key)
 
 
 def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
@@ -148,14 +149,14 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
     advisor = bare_app.advisor
     assert advisor is not None
     for thread in ("6.0", "7.0"):
-        advisor.store.queue_replies(ids.conversation_key(TEAM_ID, "C1", thread),
-                                    [reply_payload("C1", _message(f"reply in {thread}"), thread)])
+        advisor.store.outbox.queue(ids.conversation_key(TEAM_ID, "C1", thread),
+                                    [queued_reply("C1", _message(f"reply in {thread}"), thread)])
     fake.status("chat.postMessage", code=503, times=1)
 
-    advisor.sweep()
+    advisor.delivery.sweep()
 
     assert len(fake.calls("chat.postMessage")) == 1  # one try, not one per conversation
-    waiting = advisor.store.unsent_replies(ids.conversation_key(TEAM_ID, "C1", "6.0"))
+    waiting = advisor.store.outbox.unsent(ids.conversation_key(TEAM_ID, "C1", "6.0"))
     assert waiting[0].attempts == 1 and waiting[0].last_error
-    advisor.sweep()
+    advisor.delivery.sweep()
     assert [c.params["text"] for c in fake.calls("chat.postMessage")][1:] == ["reply in 6.0", "reply in 7.0"]

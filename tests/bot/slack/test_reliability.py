@@ -12,9 +12,10 @@ from slack_sdk import WebClient
 from bot.slack import ids
 from bot.slack import poster as poster_module
 from bot.slack.app import ObservedApp
-from bot.slack.poster import Poster
+from bot.slack.poster import Poster, queued_reply
 from bot.slack.render import SlackMessage
 from bot.slack.sweeper import Sweeper
+from bot.store import QueuedMessage, QueuedReply
 from tests.bot.slack.conftest import SECRET, TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.fake_slack import TEAM_ID
@@ -33,9 +34,9 @@ def test_slow_work_shows_working_signal_then_replaces_it(
     monkeypatch.setattr(poster_module, "WORKING_AFTER", 0.1)
     poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
 
-    def slow() -> list[SlackMessage]:
+    def slow() -> list[QueuedReply]:
         time.sleep(0.5)
-        return [_message("first"), _message("second")]
+        return [queued_reply("C1", _message("first"), "1.0"), queued_reply("C1", _message("second"), "1.0")]
 
     poster.post_with_working_signal("C1", "1.0", slow)
     posted = [c.params["text"] for c in fake.calls("chat.postMessage")]
@@ -45,7 +46,7 @@ def test_slow_work_shows_working_signal_then_replaces_it(
 
 def test_quick_work_posts_without_working_signal(fake: FakeSlack) -> None:
     poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
-    poster.post_with_working_signal("C1", "1.0", lambda: [_message("only")])
+    poster.post_with_working_signal("C1", "1.0", lambda: [queued_reply("C1", _message("only"), "1.0")])
     assert [c.params["text"] for c in fake.calls("chat.postMessage")] == ["only"]
     assert fake.calls("chat.update") == []
 
@@ -82,31 +83,31 @@ def test_a_message_left_queued_by_a_stopped_replica_is_answered_by_the_sweep(
     assert advisor is not None
     # A replica queued this follow-up, then stopped before answering it.
     key, later = ids.conversation_key(TEAM_ID, "C1", root), payloads.new_ts()
-    advisor.store.enqueue(key, later, {"text": "public data, nothing sensitive", "user": "U1",
-                                       "team": TEAM_ID, "channel": "C1", "thread_ts": root})
+    advisor.store.inbox.enqueue(key, later, QueuedMessage(
+        text="public data, nothing sensitive", user="U1", team=TEAM_ID, channel="C1", thread_ts=root))
 
-    assert advisor.sweep(stranded_after=timedelta(0)) == 1
+    assert advisor.delivery.sweep(stranded_after=timedelta(0)) == 1
     answered = slack.posts(root)[before:]
     assert answered and "Noted" in answered[0]["text"]
-    assert advisor.sweep(stranded_after=timedelta(0)) == 0  # answered once
+    assert advisor.delivery.sweep(stranded_after=timedelta(0)) == 0  # answered once
     assert len(slack.posts(root)) == before + len(answered)
 
 
 def test_the_sweeper_keeps_sweeping_through_failures(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
 
-    class Advisor:
+    class Delivery:
         def sweep(self) -> int:
             calls.append(1)
             if len(calls) == 1:
                 raise RuntimeError("database unreachable")
             return 0
 
-    sweeper = Sweeper(Advisor(), every=0.01).start()  # type: ignore[arg-type]
+    sweeper = Sweeper(Delivery(), every=0.01).start()  # type: ignore[arg-type]
     deadline = time.monotonic() + 30
     while len(calls) < 3 and time.monotonic() < deadline:
         time.sleep(0.01)
     sweeper.stop()
     assert len(calls) >= 3
     with pytest.raises(ValueError):
-        Sweeper(Advisor(), every=0)  # type: ignore[arg-type]
+        Sweeper(Delivery(), every=0)  # type: ignore[arg-type]

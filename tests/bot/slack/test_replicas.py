@@ -53,7 +53,7 @@ class Cluster:
     def facts(self, thread_ts: str) -> dict[str, object]:
         store = Store(self.database_url)
         try:
-            stored = store.load(ids.conversation_key("T1", "C1", thread_ts))
+            stored = store.conversations.load(ids.conversation_key("T1", "C1", thread_ts))
             assert stored is not None
             return {k: v["value"] for k, v in stored.state["current"]["facts"].items()}
         finally:
