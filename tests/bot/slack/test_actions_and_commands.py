@@ -80,7 +80,7 @@ def test_pin_posts_summary_pins_it_and_records_decision(slack: Slack, services: 
                if c.params.get("ts") == pin["timestamp"] or "thread_ts" not in c.params]
     assert summary and "Decision" in summary[-1]["text"]
     assert "thread_ts" not in summary[-1], "the summary goes in the channel, not the thread"
-    decisions = services.store.list_decisions("U1", team="T1")
+    decisions = services.store.decisions.for_user("U1", team="T1")
     assert [d.recommendation for d in decisions] == ["proprietary"]
     assert decisions[0].permalink and decisions[0].index_version
 
@@ -98,7 +98,7 @@ def test_pin_errors_get_clear_ephemeral_explanations(
     _press(slack, advice, ids.PIN_DECISION, root)
     ephemeral = slack.fake.wait_for("chat.postEphemeral")[0].params
     assert expected in ephemeral["text"]
-    assert services.store.list_decisions("U1") == []
+    assert services.store.decisions.for_user("U1") == []
 
 
 def test_slash_command_without_text_opens_the_facts_modal_and_submission_advises(
@@ -169,7 +169,7 @@ def test_help_history_and_forget(slack: Slack, services: Services) -> None:
                                         response_url=slack.fake.response_url("forget"))))
     done = slack.fake.wait_for("response_url", 2)[-1].params
     assert "deleted 1 conversation(s) and 1 decision" in done["text"]
-    assert services.store.list_decisions("U1") == []
+    assert services.store.decisions.for_user("U1") == []
 
 
 def test_what_if_button_opens_modal_and_answers_in_thread(slack: Slack) -> None:
