@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field
 
-from bot.render import words
+from bot import wording
 from scoring import Recommendation
 
 if TYPE_CHECKING:
@@ -174,8 +174,8 @@ def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidan
                       key=lambda f: (-abs(f.contribution), f.name))
     factors = []
     for factor in deciding:
-        label = words.FACT_LABELS.get(factor.name, factor.name)
-        value = words.fact_value(factor.name, factor.value)
+        label = wording.FACT_LABELS.get(factor.name, factor.name)
+        value = wording.fact_value(factor.name, factor.value)
         factors.append(FactorLine(
             name=factor.name, label=label, value=value, weight=factor.weight,
             contribution=factor.contribution, rationale=factor.rationale,
@@ -188,9 +188,9 @@ def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidan
                for c in result.caveats]
     if result.kind == "portfolio":
         citer.cite(HYBRID_QUERY, "hybrid")
-    headline = f"{words.choice(result.recommendation)} ({result.confidence} confidence)"
+    headline = f"{wording.choice(result.recommendation)} ({result.confidence} confidence)"
     return Advice(
         headline=headline, what_if=what_if, factors=factors, constraints=constraints,
-        cost_citation=cost_citation, flip_points=[words.flip_point(f) for f in result.flip_points],
+        cost_citation=cost_citation, flip_points=[wording.flip_point(f) for f in result.flip_points],
         caveats=caveats, unasked=list(unasked), sources=citer.sources,
         without_sources=citer.failed, index_version=index_version, facts=facts, result=result)

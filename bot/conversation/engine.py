@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from bot import wording as words
 from bot.conversation import asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
 from bot.conversation.commands import Command, looks_like_question, parse_command
 from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, UseCase
 from bot.extraction import Extraction, extract
-from bot.render import words
 from scoring import Policy, Portfolio, WorkloadFacts, next_questions, recommend
 from scoring.facts import CATEGORICAL_FACTS, REQUIRED_FACTS
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot import wording
 from bot.conversation import Advice, CitedAnswer, Reply
 from bot.conversation.advice import SourceRef
-from bot.render import words
 
 
 def _mark(citation: int | None) -> str:
@@ -23,14 +23,14 @@ def cost_summary(advice: Advice) -> str:
     cost = advice.result.cost
     if cost.monthly_tokens is None:
         return "Cost: volume unknown, so no monthly figures."
-    parts = [f"API {words.money(cost.monthly_api_cost)} vs self-hosted "
-             f"{words.money(cost.monthly_self_host_cost)} a month at "
-             f"{words.tokens(cost.monthly_tokens)} tokens"]
+    parts = [f"API {wording.money(cost.monthly_api_cost)} vs self-hosted "
+             f"{wording.money(cost.monthly_self_host_cost)} a month at "
+             f"{wording.tokens(cost.monthly_tokens)} tokens"]
     if cost.replicas:
         parts.append(f"{cost.replicas} replicas of {cost.gpu_profile}")
     if cost.break_even_tokens is not None:
         basis = "rule of thumb" if cost.break_even_basis == "policy_default" else "computed"
-        parts.append(f"break-even {words.tokens(cost.break_even_tokens)}/month ({basis})")
+        parts.append(f"break-even {wording.tokens(cost.break_even_tokens)}/month ({basis})")
     return "Cost: " + "; ".join(parts) + _mark(advice.cost_citation)
 
 
@@ -49,7 +49,7 @@ def render_advice(advice: Advice) -> str:
         lines.append(f"{advice.what_if} (hypothetical; your facts are unchanged):")
     lines.append(f"Recommendation: {advice.headline}")
     for case in advice.result.use_cases:
-        lines.append(f"  - {case.name}: {words.choice(case.recommendation)} ({case.confidence})")
+        lines.append(f"  - {case.name}: {wording.choice(case.recommendation)} ({case.confidence})")
     for constraint in advice.constraints:
         lines.append(f"Hard constraint: {constraint.text}{_mark(constraint.citation)}")
     if advice.factors:
@@ -65,7 +65,7 @@ def render_advice(advice: Advice) -> str:
         lines.append("Caveats:")
         lines.extend(f"  - {c.text}{_mark(c.citation)}" for c in advice.caveats)
     if advice.unasked:
-        names = ", ".join(words.FACT_LABELS[f].lower() for f in advice.unasked)
+        names = ", ".join(wording.FACT_LABELS[f].lower() for f in advice.unasked)
         lines.append(f"Not asked, because no answer could change this: {names}.")
     if advice.without_sources:
         lines.append("Given without sources: the guidance index is unavailable right now.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot import wording
 from bot.conversation import Advice, CitedAnswer, Reply
 from bot.conversation.advice import CitedLine, FactorLine, SourceRef
-from bot.render import words
 from bot.render.conversation_text import assumptions_line, cost_summary
 from bot.slack import ids
 from bot.slack.render.blocks import (
@@ -62,7 +62,7 @@ def _use_case_lines(advice: Advice) -> list[str]:
         return []
     lines = ["*Use cases*"]
     for case in advice.result.use_cases:
-        lines.append(f"• *{escape(case.name)}*: {words.choice(case.recommendation)} "
+        lines.append(f"• *{escape(case.name)}*: {wording.choice(case.recommendation)} "
                      f"({case.confidence} confidence, score {case.score:+.2f})")
     return lines
 
@@ -91,7 +91,7 @@ def _closing_lines(advice: Advice) -> list[list[str]]:
         groups.append(["*What would change it*", *(f"• {escape(f)}" for f in advice.flip_points)])
     groups.append(_cited("*Caveats*", advice.caveats))
     if advice.unasked:
-        names = ", ".join(words.FACT_LABELS.get(f, f).lower() for f in advice.unasked)
+        names = ", ".join(wording.FACT_LABELS.get(f, f).lower() for f in advice.unasked)
         groups.append([f"Not asked, because no answer could change this: {names}."])
     sources = source_lines(advice.sources, excerpts=True)
     if advice.without_sources:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from bot import wording
 from bot.conversation import Advice
-from bot.render import words
 from bot.slack.render import decision_summary
 from tests.bot.slack.render.conftest import (
     FakeGuidance,
@@ -18,7 +18,7 @@ def test_decision_summary_reads_like_a_decision_record(advice: Advice) -> None:
     record = record_for(advice)
     message = decision_summary(record, advice, LINK, "U123")
     assert_valid([message])
-    label = words.choice(advice.result.recommendation)
+    label = wording.choice(advice.result.recommendation)
     assert message.blocks[0]["text"]["text"] == f"Decision: {label}"
     body = "\n".join(texts(message.blocks))
     assert "*Context*\nUse case: *Email summaries*" in body
@@ -39,7 +39,7 @@ def test_decision_summary_without_advice_uses_the_stored_result(advice: Advice) 
     assert_valid([message])
     body = "\n".join(texts(message.blocks))
     top = max(advice.result.factors, key=lambda f: abs(f.contribution))
-    assert f"{top.contribution:+.2f} *{words.FACT_LABELS[top.name]}*" in body
+    assert f"{top.contribution:+.2f} *{wording.FACT_LABELS[top.name]}*" in body
     assert "*Who*\n<@U9>" in body and "View the conversation" not in body
     assert "*Sources*" not in body
 

@@ -1,4 +1,4 @@
-"""Small, shared wordings for numbers, choices and facts."""
+"""Wording shared by every renderer: numbers, choices, facts and flip points. Imports only scoring."""
 
 from __future__ import annotations
 
