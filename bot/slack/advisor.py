@@ -25,9 +25,9 @@ from bot.conversation import build_advice
 from bot.conversation.replies import Reply
 from bot.conversation.state import ConversationState
 from bot.observability import Metrics, log_context
+from bot.render.chart import cost_chart_png
 from bot.services import Services
 from bot.slack import ids, render
-from bot.slack.chart import cost_chart_png
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed, Undelivered, call, reply_payload
 from bot.store import DecisionRecord, InboxItem, Store
