@@ -313,7 +313,7 @@ class SlackAdvisor:
             return
         result = Recommendation.model_validate(state.last_result)
         facts = {**state.current.values()}
-        advice = build_advice(result, facts, self.services.knowledge,
+        advice = build_advice(result, WorkloadFacts.model_validate(facts), self.services.knowledge,
                               index_version=self._index_version())
         try:
             permalink = str(call(self.client, "chat.getPermalink", channel=channel,
@@ -359,7 +359,7 @@ class SlackAdvisor:
             return _text("I can't find that decision.")
         facts = WorkloadFacts.model_validate(record.facts)
         result = recommend(facts, self.services.policy)
-        advice = build_advice(result, record.facts, self.services.knowledge,
+        advice = build_advice(result, facts, self.services.knowledge,
                               index_version=self._index_version())
         from bot.render.conversation_text import render_advice
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot import wording
 from bot.conversation import Advice
+from bot.render.advice_rows import advice_rows, factor_row, flip_rows
 from bot.slack.render.blocks import (
     Block,
     SlackMessage,
@@ -70,13 +71,12 @@ def _stored_result(record: DecisionRecord) -> Recommendation | None:
 
 def _why_lines(advice: Advice | None, result: Recommendation | None) -> list[str]:
     if advice is not None:
-        return [factor_line(f) for f in advice.factors[:TOP_FACTORS]]
+        return [factor_line(row) for row in advice_rows(advice).factors[:TOP_FACTORS]]
     if result is None:
         return []
     factors = result.factors or [f for case in result.use_cases for f in case.factors]
     top = sorted(factors, key=lambda f: (-abs(f.contribution), f.name))[:TOP_FACTORS]
-    return [f"{f.contribution:+.2f} *{escape(wording.FACT_LABELS.get(f.name, f.name))}*: "
-            f"{escape(wording.fact_value(f.name, f.value))} — {escape(f.rationale)}" for f in top]
+    return [factor_line(factor_row(f)) for f in top]
 
 
 def _titled(title: str, lines: list[str], limit: int) -> Block | None:
@@ -98,8 +98,7 @@ def decision_summary(record: DecisionRecord, advice: Advice | None, thread_link:
     link = thread_link or record.permalink
     if link:
         fields.append(mrkdwn(f"*Thread*\n<{link}|View the conversation>"))
-    flips = advice.flip_points if advice is not None else \
-        [wording.flip_point(f) for f in result.flip_points] if result is not None else []
+    flips = flip_rows(result) if result is not None else []
     parts = [
         header(f"Decision: {label}"),
         section(f"*{escape(truncate(record.title, 500))}*"),

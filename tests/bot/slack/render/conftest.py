@@ -83,8 +83,7 @@ def portfolio_advice(cases: int, guidance: FakeGuidance, name: str = "case") -> 
                  for i in range(cases)]
     portfolio = Portfolio(use_cases=use_cases)
     result = recommend(portfolio, load_policy())
-    return build_advice(result, portfolio.model_dump(mode="json", exclude_none=True), guidance,
-                        index_version="idx-42")
+    return build_advice(result, portfolio, guidance, index_version="idx-42")
 
 
 def record_for(advice: Advice, record_id: int = 7, title: str = "Email summaries",
@@ -92,7 +91,8 @@ def record_for(advice: Advice, record_id: int = 7, title: str = "Email summaries
     return DecisionRecord(
         id=record_id, conversation_key=KEY, user_id=user, team="T1", channel="C1",
         thread_ts="1700000000.000100", permalink="https://example.slack.com/archives/C1/p1700000000",
-        title=title, facts=advice.facts, result=advice.result.model_dump(mode="json"),
+        title=title, facts=advice.facts.model_dump(mode="json", exclude_none=True),
+        result=advice.result.model_dump(mode="json"),
         recommendation=str(advice.result.recommendation),
         policy_version=f"{advice.result.policy.version} ({advice.result.policy.fingerprint})",
         index_version=advice.index_version, created_at=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from bot.conversation import Advice, Engine, QuickAnswer, Reply
+from bot.render.advice_rows import advice_rows
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from scoring import load_policy
@@ -23,12 +24,13 @@ def test_advice_messages_show_header_factors_cost_sources_and_buttons(advice: Ad
     assert_valid(messages)
     assert len(messages) == 1
     blocks = messages[0].blocks
-    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": advice.headline,
+    rows = advice_rows(advice)
+    assert blocks[0] == {"type": "header", "text": {"type": "plain_text", "text": rows.headline,
                                                     "emoji": True}}
     body = "\n".join(texts(blocks))
     assert f"policy llm-advisor default {advice.result.policy.version}" in body
     assert advice.result.policy.fingerprint in body
-    top = advice.factors[0]
+    top = rows.factors[0]
     assert f"{top.contribution:+.2f} *{top.label}*: {top.value} — {top.rationale} [{top.citation}]" \
         in body
     assert "API $" in body and "Assumptions: " in body
@@ -36,7 +38,7 @@ def test_advice_messages_show_header_factors_cost_sources_and_buttons(advice: Ad
     assert "*Sources*\n[1] *Guide 1* › Section 1 — “Passage 1 about" in body
     assert [(b["action_id"], b["value"], b.get("style")) for b in buttons(blocks)] == [
         (ids.PIN_DECISION, KEY, "primary"), (ids.WHAT_IF, KEY, None), (ids.START_OVER, KEY, None)]
-    assert messages[0].text == f"Recommendation: {advice.headline}"
+    assert messages[0].text == f"Recommendation: {rows.headline}"
 
 
 def test_advice_messages_every_citation_has_a_numbered_source(advice: Advice) -> None:
@@ -54,7 +56,7 @@ def test_advice_messages_what_if_has_no_pin_button_and_says_hypothetical(engine:
     assert_valid(messages)
     assert [b["action_id"] for b in buttons(messages[-1].blocks)] == [ids.WHAT_IF, ids.START_OVER]
     body = "\n".join(texts(messages[0].blocks))
-    assert f"{advice.what_if}: hypothetical, your facts are unchanged" in body
+    assert f"{advice_rows(advice).what_if}: hypothetical, your facts are unchanged" in body
 
 
 def test_advice_messages_without_guidance_say_so() -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation import Advice, Reply
+from bot.render.advice_rows import advice_rows
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from bot.slack.render.blocks import split_line, text_sections
@@ -54,7 +55,7 @@ def test_advice_messages_huge_advice_never_splits_a_citation() -> None:
         assert not re.search(r"\[\d*$", text) and not re.match(r"^\d*\]", text), text[-40:]
     listed = [int(n) for text in sections for n in re.findall(r"^\[(\d+)\] \*", text, re.M)]
     assert listed == list(range(1, 41))
-    for factor in advice.factors:
+    for factor in advice_rows(advice).factors:
         assert factor.citation is not None
         line = f"*{factor.label}*: {factor.value} — {factor.rationale} [{factor.citation}]"
         assert any(line in text for text in sections), line[:60]
