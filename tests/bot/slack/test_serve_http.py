@@ -28,6 +28,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, FakeSlack]]:
             yield replica.start().base, fake
         finally:
             replica.stop()
+        fake.assert_accepted()
 
 
 def _wait_for_pin_button(fake: FakeSlack, timeout: float) -> tuple[Call, dict[str, object]]:
@@ -97,3 +98,4 @@ def test_serve_answers_at_start_a_message_a_stopped_replica_left_queued(tmp_path
             assert "3M/day" in answered[0].params["text"]
         finally:
             replica.stop()
+        fake.assert_accepted()

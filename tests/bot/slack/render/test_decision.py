@@ -5,7 +5,7 @@ from bot.conversation import Advice
 from bot.slack.render import decision_summary
 from tests.bot.slack.render.conftest import (
     FakeGuidance,
-    assert_valid,
+    SlackApi,
     portfolio_advice,
     record_for,
     texts,
@@ -14,10 +14,10 @@ from tests.bot.slack.render.conftest import (
 LINK = "https://example.slack.com/archives/C1/p1700000000000100"
 
 
-def test_decision_summary_reads_like_a_decision_record(advice: Advice) -> None:
+def test_decision_summary_reads_like_a_decision_record(advice: Advice, slack_api: SlackApi) -> None:
     record = record_for(advice)
     message = decision_summary(record, advice, LINK, "U123")
-    assert_valid([message])
+    slack_api.post([message])
     label = wording.choice(advice.result.recommendation)
     assert message.blocks[0]["text"]["text"] == f"Decision: {label}"
     body = "\n".join(texts(message.blocks))
@@ -33,10 +33,10 @@ def test_decision_summary_reads_like_a_decision_record(advice: Advice) -> None:
     assert message.text == f"Decision: {label}: Email summaries"
 
 
-def test_decision_summary_without_advice_uses_the_stored_result(advice: Advice) -> None:
+def test_decision_summary_without_advice_uses_the_stored_result(advice: Advice, slack_api: SlackApi) -> None:
     record = record_for(advice).model_copy(update={"permalink": None})
     message = decision_summary(record, None, None, "<@U9>")
-    assert_valid([message])
+    slack_api.post([message])
     body = "\n".join(texts(message.blocks))
     top = max(advice.result.factors, key=lambda f: abs(f.contribution))
     assert f"{top.contribution:+.2f} *{wording.FACT_LABELS[top.name]}*" in body
@@ -44,17 +44,17 @@ def test_decision_summary_without_advice_uses_the_stored_result(advice: Advice) 
     assert "*Sources*" not in body
 
 
-def test_decision_summary_stale_result_still_renders(advice: Advice) -> None:
+def test_decision_summary_stale_result_still_renders(advice: Advice, slack_api: SlackApi) -> None:
     record = record_for(advice).model_copy(update={"result": {"schema": "old"}})
     message = decision_summary(record, None, LINK, "U1")
-    assert_valid([message])
+    slack_api.post([message])
     assert "*Decision and why*" not in "\n".join(texts(message.blocks))
 
 
-def test_decision_summary_big_portfolio_fits_one_message() -> None:
+def test_decision_summary_big_portfolio_fits_one_message(slack_api: SlackApi) -> None:
     advice = portfolio_advice(30, FakeGuidance(text_chars=2500), name="<script> & co")
     message = decision_summary(record_for(advice, title="<script> & co"), advice, LINK, "U1")
-    assert_valid([message])
+    slack_api.post([message])
     body = "\n".join(texts(message.blocks))
     assert "Portfolio of 30 use cases" in body and "more" in body
     assert "&lt;script&gt; &amp; co" in body and "<script>" not in body
