@@ -1,16 +1,18 @@
-"""Advice: a recommendation with the guidance passage behind each deciding factor."""
+"""Advice: a recommendation with the guidance passage behind each deciding factor, as data.
+
+Nothing here is worded for display: the renderers word it (see bot/wording.py).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
-from bot.render import words
-from scoring import Recommendation
+from scoring import Portfolio, Recommendation, WorkloadFacts
 
 if TYPE_CHECKING:
     from knowledge import Answer, Passage
@@ -78,13 +80,16 @@ class SourceRef(BaseModel):
 
 
 class CitedLine(BaseModel):
+    """A constraint's rationale or a caveat, in scoring's own words, with its source number."""
+
     text: str
     citation: int | None = None
 
 
 class FactorLine(BaseModel):
+    """A deciding factor as scoring gave it (fact name and raw value), with its source number."""
+
     name: str
-    label: str
     value: str
     weight: float
     contribution: float
@@ -100,22 +105,23 @@ class CitedAnswer(BaseModel):
 
 
 class Advice(BaseModel):
-    """Everything a recommendation message shows, as one typed object."""
+    """Everything a recommendation message shows, as data: the result, its citations, the facts."""
 
-    headline: str
-    what_if: str | None = None
+    result: Recommendation
+    facts: WorkloadFacts | Portfolio
+    """The facts scored, a hypothetical's changes included."""
     factors: list[FactorLine]
+    """Deciding factors, largest contribution first."""
     constraints: list[CitedLine]
     cost_citation: int | None = None
-    flip_points: list[str]
     caveats: list[CitedLine]
     unasked: list[str] = Field(default_factory=list)
     """Facts never asked because no answer to them could change the recommendation."""
+    what_if: dict[str, str | int] | None = None
+    """The facts a hypothetical changed, by name, in the order stated; None for the real facts."""
     sources: list[SourceRef]
     without_sources: bool = False
     index_version: str = ""
-    facts: dict[str, Any] = Field(default_factory=dict)
-    result: Recommendation
 
 
 class _Citer:
@@ -164,9 +170,11 @@ def cited_answer(question: str, guidance: Guidance | None) -> CitedAnswer:
     return CitedAnswer(question=question, text=answer.answer, found=answer.found, sources=sources)
 
 
-def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidance | None,
-                 what_if: str | None = None, unasked: Sequence[str] = (),
-                 index_version: str = "") -> Advice:
+def build_advice(result: Recommendation, facts: WorkloadFacts | Portfolio,
+                 guidance: Guidance | None, what_if: Mapping[str, str | int] | None = None,
+                 unasked: Sequence[str] = (), index_version: str = "") -> Advice:
+    """`result` for `facts` with a numbered source for each deciding factor, constraint, caveat and
+    the cost; without sources (and saying so) when the guidance is missing or fails."""
     citer = _Citer(guidance)
     factor_source = (result.factors if result.kind == "workload"
                      else [f for case in result.use_cases for f in case.factors])
@@ -174,10 +182,8 @@ def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidan
                       key=lambda f: (-abs(f.contribution), f.name))
     factors = []
     for factor in deciding:
-        label = words.FACT_LABELS.get(factor.name, factor.name)
-        value = words.fact_value(factor.name, factor.value)
         factors.append(FactorLine(
-            name=factor.name, label=label, value=value, weight=factor.weight,
+            name=factor.name, value=factor.value, weight=factor.weight,
             contribution=factor.contribution, rationale=factor.rationale,
             citation=citer.cite(citation_query(factor.name, factor.value, factor.contribution,
                                                factor.rationale), factor.topic)))
@@ -188,9 +194,8 @@ def build_advice(result: Recommendation, facts: dict[str, Any], guidance: Guidan
                for c in result.caveats]
     if result.kind == "portfolio":
         citer.cite(HYBRID_QUERY, "hybrid")
-    headline = f"{words.choice(result.recommendation)} ({result.confidence} confidence)"
     return Advice(
-        headline=headline, what_if=what_if, factors=factors, constraints=constraints,
-        cost_citation=cost_citation, flip_points=[words.flip_point(f) for f in result.flip_points],
-        caveats=caveats, unasked=list(unasked), sources=citer.sources,
-        without_sources=citer.failed, index_version=index_version, facts=facts, result=result)
+        result=result, facts=facts, factors=factors, constraints=constraints,
+        cost_citation=cost_citation, caveats=caveats, unasked=list(unasked),
+        what_if=dict(what_if) if what_if is not None else None, sources=citer.sources,
+        without_sources=citer.failed, index_version=index_version)

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
+from bot import wording as words
 from bot.conversation import asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
 from bot.conversation.commands import Command, looks_like_question, parse_command
 from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, UseCase
 from bot.extraction import Extraction, extract
-from bot.render import words
 from scoring import Policy, Portfolio, WorkloadFacts, next_questions, recommend
 from scoring.facts import CATEGORICAL_FACTS, REQUIRED_FACTS
 
@@ -223,17 +223,17 @@ class Engine:
         return Portfolio(use_cases=[*cases, workload])
 
     def _advise(self, state: ConversationState, unasked: list[str] | None = None,
-                overrides: dict[str, object] | None = None, what_if: str | None = None) -> Reply:
+                overrides: dict[str, object] | None = None,
+                what_if: dict[str, str | int] | None = None) -> Reply:
         facts = self._facts_for_scoring(state, overrides)
         result = recommend(facts, self.policy)
-        advice = build_advice(result, facts.model_dump(mode="json", exclude_none=True),
-                              self.guidance, what_if=what_if, unasked=unasked or [],
+        advice = build_advice(result, facts, self.guidance, what_if=what_if, unasked=unasked or [],
                               index_version=self._safe_index_version())
         if what_if is None:
             state.stage = "advised"
             state.asked = None
             state.last_result = result.model_dump(mode="json")
-        return Reply(kind="advice", text=advice.headline, advice=advice)
+        return Reply(kind="advice", text=words.headline(result), advice=advice)
 
     def _safe_index_version(self) -> str:
         try:
@@ -291,8 +291,7 @@ class Engine:
             return [Reply(kind="notice", text="Tell me about the workload first; then I can "
                           "compare what-ifs against it.")]
         overrides: dict[str, object] = dict(extraction.facts)
-        described = ", ".join(words.fact_value(f, str(v)) for f, v in overrides.items())
-        return [self._advise(state, overrides=overrides, what_if=f"What if {described}")]
+        return [self._advise(state, overrides=overrides, what_if=extraction.facts)]
 
     def _add_use_case(self, state: ConversationState, name: str, replies: list[Reply]
                       ) -> tuple[ConversationState, list[Reply]]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.conversation import Advice, CitedAnswer, Reply
 from bot.conversation.advice import SourceRef
-from bot.render import words
+from bot.render.advice_rows import advice_rows
 
 
 def _mark(citation: int | None) -> str:
@@ -19,58 +19,33 @@ def render_sources(sources: Sequence[SourceRef]) -> list[str]:
     return ["Sources:", *(f"  [{s.number}] {s.title} › {s.section} ({s.source})" for s in sources)]
 
 
-def cost_summary(advice: Advice) -> str:
-    cost = advice.result.cost
-    if cost.monthly_tokens is None:
-        return "Cost: volume unknown, so no monthly figures."
-    parts = [f"API {words.money(cost.monthly_api_cost)} vs self-hosted "
-             f"{words.money(cost.monthly_self_host_cost)} a month at "
-             f"{words.tokens(cost.monthly_tokens)} tokens"]
-    if cost.replicas:
-        parts.append(f"{cost.replicas} replicas of {cost.gpu_profile}")
-    if cost.break_even_tokens is not None:
-        basis = "rule of thumb" if cost.break_even_basis == "policy_default" else "computed"
-        parts.append(f"break-even {words.tokens(cost.break_even_tokens)}/month ({basis})")
-    return "Cost: " + "; ".join(parts) + _mark(advice.cost_citation)
-
-
-def assumptions_line(advice: Advice) -> str:
-    """The cost model's inputs, each with where it came from when the team stated it."""
-    parts = []
-    for assumption in advice.result.cost.assumptions:
-        mark = " (yours)" if assumption.source == "stated by the team" else ""
-        parts.append(f"{assumption.name.replace('_', ' ')} {assumption.value}{mark}")
-    return "Assumptions: " + "; ".join(parts)
-
-
 def render_advice(advice: Advice) -> str:
+    """The whole recommendation as terminal text, one line per row."""
+    rows = advice_rows(advice)
     lines = []
-    if advice.what_if:
-        lines.append(f"{advice.what_if} (hypothetical; your facts are unchanged):")
-    lines.append(f"Recommendation: {advice.headline}")
-    for case in advice.result.use_cases:
-        lines.append(f"  - {case.name}: {words.choice(case.recommendation)} ({case.confidence})")
-    for constraint in advice.constraints:
-        lines.append(f"Hard constraint: {constraint.text}{_mark(constraint.citation)}")
-    if advice.factors:
+    if rows.what_if:
+        lines.append(f"{rows.what_if} (hypothetical; your facts are unchanged):")
+    lines.append(f"Recommendation: {rows.headline}")
+    lines.extend(f"  - {case.name}: {case.choice} ({case.confidence})" for case in rows.use_cases)
+    lines.extend(f"Hard constraint: {c.text}{_mark(c.citation)}" for c in rows.constraints)
+    if rows.factors:
         lines.append("Why (positive favours self-hosting):")
         lines.extend(f"  {f.contribution:+.2f} {f.label}: {f.value}. {f.rationale}{_mark(f.citation)}"
-                     for f in advice.factors)
-    lines.append(cost_summary(advice))
-    lines.append(f"  {assumptions_line(advice)}")
-    if advice.flip_points:
+                     for f in rows.factors)
+    lines.append(f"Cost: {rows.cost.summary}{_mark(rows.cost.citation)}")
+    lines.append(f"  {rows.cost.assumptions}")
+    if rows.flip_points:
         lines.append("What would change it:")
-        lines.extend(f"  - {flip}" for flip in advice.flip_points)
-    if advice.caveats:
+        lines.extend(f"  - {flip}" for flip in rows.flip_points)
+    if rows.caveats:
         lines.append("Caveats:")
-        lines.extend(f"  - {c.text}{_mark(c.citation)}" for c in advice.caveats)
-    if advice.unasked:
-        names = ", ".join(words.FACT_LABELS[f].lower() for f in advice.unasked)
-        lines.append(f"Not asked, because no answer could change this: {names}.")
-    if advice.without_sources:
+        lines.extend(f"  - {c.text}{_mark(c.citation)}" for c in rows.caveats)
+    if rows.unasked:
+        lines.append(f"Not asked, because no answer could change this: {rows.unasked}.")
+    if rows.without_sources:
         lines.append("Given without sources: the guidance index is unavailable right now.")
-    lines.extend(render_sources(advice.sources))
-    policy = advice.result.policy
+    lines.extend(render_sources(rows.sources))
+    policy = rows.policy
     lines.append(f"Policy {policy.name} {policy.version} ({policy.fingerprint})")
     return "\n".join(lines)
 

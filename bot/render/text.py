@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.render import words
+from bot import wording
 from scoring import Recommendation
 from scoring.result import CostComparison, Factor
 
 
 def _factor_line(factor: Factor) -> str:
-    label = words.FACT_LABELS.get(factor.name, factor.name)
-    value = words.fact_value(factor.name, factor.value)
+    label = wording.FACT_LABELS.get(factor.name, factor.name)
+    value = wording.fact_value(factor.name, factor.value)
     return (
         f"  {factor.contribution:+6.2f}  {label}: {value} (weight {factor.weight:g})\n"
         f"          {factor.rationale}"
@@ -22,31 +22,31 @@ def _cost_lines(cost: CostComparison) -> list[str]:
         lines.append("  Volume unknown, so no monthly figures yet.")
     else:
         lines.append(
-            f"  API: {words.money(cost.monthly_api_cost)} "
-            f"({words.tokens(cost.monthly_tokens)} tokens x "
+            f"  API: {wording.money(cost.monthly_api_cost)} "
+            f"({wording.tokens(cost.monthly_tokens)} tokens x "
             f"${cost.blended_api_price_per_mtok:g} per 1M blended)"
         )
         if cost.monthly_self_host_cost is not None:
             parts = ", ".join(
-                f"{name.replace('_', ' ')} {words.money(value)}"
+                f"{name.replace('_', ' ')} {wording.money(value)}"
                 for name, value in cost.self_host_breakdown.items()
             )
             lines.append(
-                f"  Self-hosted: {words.money(cost.monthly_self_host_cost)} "
+                f"  Self-hosted: {wording.money(cost.monthly_self_host_cost)} "
                 f"({cost.replicas} replicas of {cost.gpu_profile}: {parts})"
             )
         if cost.gpu_utilisation is not None:
             lines.append(f"  GPU utilisation at this volume: {cost.gpu_utilisation:.1%}")
     if cost.computed_break_even_tokens is not None:
         lines.append(
-            f"  Computed break-even: {words.tokens(cost.computed_break_even_tokens)} tokens/month"
+            f"  Computed break-even: {wording.tokens(cost.computed_break_even_tokens)} tokens/month"
         )
     elif cost.break_even_basis == "computed" or cost.monthly_tokens is not None:
         lines.append("  Computed break-even: none (self-hosting never costs less at this price)")
     if cost.break_even_tokens is not None:
         basis = "policy rule of thumb" if cost.break_even_basis == "policy_default" else "computed"
         lines.append(
-            f"  Break-even used for scoring: {words.tokens(cost.break_even_tokens)} ({basis})"
+            f"  Break-even used for scoring: {wording.tokens(cost.break_even_tokens)} ({basis})"
         )
     lines.append("  Assumptions:")
     lines.extend(
@@ -57,7 +57,7 @@ def _cost_lines(cost: CostComparison) -> list[str]:
 
 def render_recommendation(rec: Recommendation) -> str:
     lines = [
-        f"Recommendation: {words.choice(rec.recommendation)}",
+        f"Recommendation: {wording.choice(rec.recommendation)}",
         f"Confidence: {rec.confidence} (score {rec.score:+.2f}; "
         f"open source at >= {rec.policy.open_source_at:+g}, "
         f"proprietary at <= {rec.policy.proprietary_at:+g})",
@@ -71,7 +71,7 @@ def render_recommendation(rec: Recommendation) -> str:
         lines.append("Use cases:")
         for case in rec.use_cases:
             lines.append(
-                f"  - {case.name}: {words.choice(case.recommendation)} "
+                f"  - {case.name}: {wording.choice(case.recommendation)} "
                 f"({case.confidence} confidence, score {case.score:+.2f})"
             )
             lines.extend("  " + _factor_line(factor) for factor in case.factors)
@@ -83,7 +83,7 @@ def render_recommendation(rec: Recommendation) -> str:
     if rec.flip_points:
         lines.append("")
         lines.append("What would change the answer:")
-        lines.extend(f"  - {words.flip_point(flip)}" for flip in rec.flip_points)
+        lines.extend(f"  - {wording.flip_point(flip)}" for flip in rec.flip_points)
     if rec.caveats:
         lines.append("")
         lines.append("Caveats:")

@@ -134,8 +134,8 @@ class SlackAdvisor:
             return
         result = Recommendation.model_validate(state.last_result)
         facts = _scored_facts(self.services, state)
-        advice = build_advice(result, facts.model_dump(mode="json", exclude_none=True),
-                              self.services.knowledge, index_version=self._index_version())
+        advice = build_advice(result, facts, self.services.knowledge,
+                              index_version=self._index_version())
         permalink = self.poster.permalink(thread.channel, thread.ts)
         record = DecisionRecord(
             conversation_key=key, user_id=user, team=thread.team, channel=thread.channel,
@@ -169,8 +169,8 @@ class SlackAdvisor:
         if not record.facts_complete:
             return text_message(INCOMPLETE_RECORD)
         result = recommend(record.facts, self.services.policy)
-        advice = build_advice(result, record.facts.model_dump(mode="json", exclude_none=True),
-                              self.services.knowledge, index_version=self._index_version())
+        advice = build_advice(result, record.facts, self.services.knowledge,
+                              index_version=self._index_version())
         changed = str(result.recommendation) != record.recommendation
         return render.recheck_message(record, str(result.recommendation), changed,
                                       render_advice(advice))

@@ -8,8 +8,8 @@ import logging
 from collections.abc import Callable, Sequence
 
 from bot.conversation import ConversationState, Reply
+from bot.render.chart import cost_chart_png
 from bot.slack import render
-from bot.slack.chart import cost_chart_png
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.store import Events, QueuedMessage, QueuedReply
 from scoring import Policy, Recommendation, WorkloadFacts

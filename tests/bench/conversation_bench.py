@@ -8,8 +8,8 @@ from pathlib import Path
 from bot.conversation import Engine
 from bot.conversation.service import ConversationService
 from bot.extraction import extract
+from bot.render.chart import cost_chart_png
 from bot.render.conversation_text import render_reply
-from bot.slack.chart import cost_chart_png
 from bot.store import Store
 from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder

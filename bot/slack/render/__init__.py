@@ -11,15 +11,12 @@ from bot.slack.render.command_replies import (
 )
 from bot.slack.render.decision import decision_summary
 from bot.slack.render.facts_form import parse_facts_submission
-from bot.slack.render.limits import check_message, check_view
 from bot.slack.render.messages import advice_messages, reply_messages
 from bot.slack.render.views import facts_modal, home_view, what_if_modal
 
 __all__ = [
     "SlackMessage",
     "advice_messages",
-    "check_message",
-    "check_view",
     "decision_summary",
     "escape",
     "facts_modal",

@@ -20,7 +20,7 @@ MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 FALLBACK_TEXT_MAX = 3000
 MESSAGE_CHARS_MAX = 12_000
-"""Serialised size of text plus blocks that check_message accepts."""
+"""Slack's limit on the serialised size of a message's text plus blocks."""
 MESSAGE_CHARS_BUDGET = 11_000
 """What the splitter fills a message to (fallback text included), leaving a margin below the limit."""
 _CONTINUATION_RESERVE = 300

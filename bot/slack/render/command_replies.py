@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.render import words
+from bot import wording
 from bot.slack import ids
 from bot.slack.render.blocks import (
     FALLBACK_TEXT_MAX,
@@ -52,8 +52,8 @@ def history_messages(decisions: list[DecisionRecord]) -> SlackMessage:
 def recheck_message(record: DecisionRecord, new_result_recommendation: Choice | str,
                     changed: bool, advice_text: str) -> SlackMessage:
     """A pinned decision scored again with today's policy and guidance, and whether it moved."""
-    old = words.CHOICE_LABELS.get(record.recommendation, record.recommendation)
-    new = words.CHOICE_LABELS.get(str(new_result_recommendation), str(new_result_recommendation))
+    old = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
+    new = wording.CHOICE_LABELS.get(str(new_result_recommendation), str(new_result_recommendation))
     pinned = f" (pinned {record.created_at.date().isoformat()})" if record.created_at else ""
     title = escape(record.title)
     if changed:

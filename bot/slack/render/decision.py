@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot import wording
 from bot.conversation import Advice
-from bot.render import words
+from bot.render.advice_rows import advice_rows, factor_row, flip_rows
 from bot.slack.render.blocks import (
     Block,
     SlackMessage,
@@ -31,7 +32,7 @@ INPUT_LABELS: dict[str, str] = {
     "gpu_profile": "GPU profile",
     "engineering_fte": "Engineer-months per month to operate",
 }
-"""Cost inputs a team may state, beside the facts words.FACT_LABELS names."""
+"""Cost inputs a team may state, beside the facts wording.FACT_LABELS names."""
 
 
 def _fact_lines(facts: Mapping[str, Any], indent: str = "") -> list[str]:
@@ -39,8 +40,8 @@ def _fact_lines(facts: Mapping[str, Any], indent: str = "") -> list[str]:
     for name, value in facts.items():
         if name in ("name", "use_cases") or value is None:
             continue
-        label = words.FACT_LABELS.get(name) or INPUT_LABELS.get(name) or name.replace("_", " ")
-        lines.append(f"{indent}• {escape(label)}: {escape(words.fact_value(name, str(value)))}")
+        label = wording.FACT_LABELS.get(name) or INPUT_LABELS.get(name) or name.replace("_", " ")
+        lines.append(f"{indent}• {escape(label)}: {escape(wording.fact_value(name, str(value)))}")
     return lines
 
 
@@ -62,13 +63,12 @@ def context_lines(record: DecisionRecord) -> list[str]:
 
 def _why_lines(advice: Advice | None, result: Recommendation | None) -> list[str]:
     if advice is not None:
-        return [factor_line(f) for f in advice.factors[:TOP_FACTORS]]
+        return [factor_line(row) for row in advice_rows(advice).factors[:TOP_FACTORS]]
     if result is None:
         return []
     factors = result.factors or [f for case in result.use_cases for f in case.factors]
     top = sorted(factors, key=lambda f: (-abs(f.contribution), f.name))[:TOP_FACTORS]
-    return [f"{f.contribution:+.2f} *{escape(words.FACT_LABELS.get(f.name, f.name))}*: "
-            f"{escape(words.fact_value(f.name, f.value))} — {escape(f.rationale)}" for f in top]
+    return [factor_line(factor_row(f)) for f in top]
 
 
 def _titled(title: str, lines: list[str], limit: int) -> Block | None:
@@ -81,7 +81,7 @@ def decision_summary(record: DecisionRecord, advice: Advice | None, thread_link:
                      who: str) -> SlackMessage:
     """The decision to post and pin: context, decision and why, flip points, sources, who, when."""
     result = advice.result if advice is not None else record.result
-    label = words.CHOICE_LABELS.get(record.recommendation, record.recommendation)
+    label = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     confidence = f" ({result.confidence} confidence)" if result is not None else ""
     who_text = who if who.startswith("<@") else f"<@{who}>"
     fields = [mrkdwn(f"*Decision*\n{escape(label)}{confidence}"), mrkdwn(f"*Who*\n{who_text}")]
@@ -90,8 +90,7 @@ def decision_summary(record: DecisionRecord, advice: Advice | None, thread_link:
     link = thread_link or record.permalink
     if link:
         fields.append(mrkdwn(f"*Thread*\n<{link}|View the conversation>"))
-    flips = advice.flip_points if advice is not None else \
-        [words.flip_point(f) for f in result.flip_points] if result is not None else []
+    flips = flip_rows(result) if result is not None else []
     parts = [
         header(f"Decision: {label}"),
         section(f"*{escape(truncate(record.title, 500))}*"),

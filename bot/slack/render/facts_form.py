@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot import wording
 from bot.conversation.asking import QUESTIONS
-from bot.render import words
 from bot.slack import ids
 from scoring import WorkloadFacts
 from scoring.facts import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS
@@ -46,7 +46,7 @@ BLOCK_FOR_FIELD: dict[str, str] = {
 def fact_choices(fact: str) -> list[tuple[str, str]]:
     """(label, value) for each value of a categorical fact, worded as the chat words them."""
     asked = dict((value, label) for label, value in QUESTIONS.get(fact, ("", []))[1])
-    return [(asked.get(value.value) or words.fact_value(fact, value.value).capitalize(), value.value)
+    return [(asked.get(value.value) or wording.fact_value(fact, value.value).capitalize(), value.value)
             for value in CATEGORICAL_FACTS[fact]]
 
 
@@ -101,7 +101,7 @@ def _monthly_tokens(state_values: dict[str, Any], errors: dict[str, str]) -> int
     _, size, periods = TOKEN_UNITS[unit]
     # Compare before multiplying: a typed 1e999999 must not become a billion-digit integer.
     if number > MAX_MONTHLY_TOKENS or number * size * periods > MAX_MONTHLY_TOKENS:
-        errors[ids.INPUT_TOKENS] = (f"That is more than {words.tokens(MAX_MONTHLY_TOKENS)} tokens a "
+        errors[ids.INPUT_TOKENS] = (f"That is more than {wording.tokens(MAX_MONTHLY_TOKENS)} tokens a "
                                     "month: check the number and the unit.")
         return None
     return int((number * size * periods).to_integral_value())

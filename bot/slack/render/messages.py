@@ -6,9 +6,8 @@ import re
 from collections.abc import Sequence
 
 from bot.conversation import Advice, CitedAnswer, Reply
-from bot.conversation.advice import CitedLine, FactorLine, SourceRef
-from bot.render import words
-from bot.render.conversation_text import assumptions_line, cost_summary
+from bot.conversation.advice import SourceRef
+from bot.render.advice_rows import AdviceRows, CitedRow, FactorRow, advice_rows
 from bot.slack import ids
 from bot.slack.render.blocks import (
     BUTTON_VALUE_MAX,
@@ -51,62 +50,59 @@ def source_lines(sources: Sequence[SourceRef], excerpts: bool = False) -> list[s
     return lines
 
 
-def _cited(heading: str, items: Sequence[CitedLine]) -> list[str]:
-    if not items:
+def _cited(heading: str, rows: Sequence[CitedRow]) -> list[str]:
+    if not rows:
         return []
-    return [heading, *(f"• {escape(item.text)}{_mark(item.citation)}" for item in items)]
+    return [heading, *(f"• {escape(row.text)}{_mark(row.citation)}" for row in rows)]
 
 
-def _use_case_lines(advice: Advice) -> list[str]:
-    if advice.result.kind != "portfolio":
+def _use_case_lines(rows: AdviceRows) -> list[str]:
+    if not rows.use_cases:
         return []
-    lines = ["*Use cases*"]
-    for case in advice.result.use_cases:
-        lines.append(f"• *{escape(case.name)}*: {words.choice(case.recommendation)} "
-                     f"({case.confidence} confidence, score {case.score:+.2f})")
-    return lines
+    return ["*Use cases*", *(f"• *{escape(case.name)}*: {case.choice} "
+                            f"({case.confidence} confidence, score {case.score:+.2f})"
+                            for case in rows.use_cases)]
 
 
-def factor_line(factor: FactorLine) -> str:
+def factor_line(factor: FactorRow) -> str:
     """"+2.00 *Task specialisation*: niche domain — rationale [1]"."""
     return (f"{factor.contribution:+.2f} *{escape(factor.label)}*: {escape(factor.value)} — "
             f"{escape(factor.rationale)}{_mark(factor.citation)}")
 
 
-def _factor_lines(advice: Advice) -> list[str]:
-    if not advice.factors:
+def _factor_lines(rows: AdviceRows) -> list[str]:
+    if not rows.factors:
         return []
     return ["*Why* (a positive contribution favours self-hosting)",
-            *(factor_line(f) for f in advice.factors)]
+            *(factor_line(f) for f in rows.factors)]
 
 
-def _cost_lines(advice: Advice) -> list[str]:
-    summary = cost_summary(advice).removeprefix("Cost: ")
-    return ["*Cost*", escape(summary), f"_{escape(assumptions_line(advice))}_"]
+def _cost_lines(rows: AdviceRows) -> list[str]:
+    cost = rows.cost
+    return ["*Cost*", escape(f"{cost.summary}{_mark(cost.citation)}"),
+            f"_{escape(cost.assumptions)}_"]
 
 
-def _closing_lines(advice: Advice) -> list[list[str]]:
+def _closing_lines(rows: AdviceRows) -> list[list[str]]:
     groups: list[list[str]] = []
-    if advice.flip_points:
-        groups.append(["*What would change it*", *(f"• {escape(f)}" for f in advice.flip_points)])
-    groups.append(_cited("*Caveats*", advice.caveats))
-    if advice.unasked:
-        names = ", ".join(words.FACT_LABELS.get(f, f).lower() for f in advice.unasked)
-        groups.append([f"Not asked, because no answer could change this: {names}."])
-    sources = source_lines(advice.sources, excerpts=True)
-    if advice.without_sources:
+    if rows.flip_points:
+        groups.append(["*What would change it*", *(f"• {escape(f)}" for f in rows.flip_points)])
+    groups.append(_cited("*Caveats*", rows.caveats))
+    if rows.unasked:
+        groups.append([f"Not asked, because no answer could change this: {rows.unasked}."])
+    sources = source_lines(rows.sources, excerpts=True)
+    if rows.without_sources:
         sources.append("_Given without sources: the guidance index is unavailable right now._")
-    groups.append(["*Sources*", *sources] if advice.sources else sources)
+    groups.append(["*Sources*", *sources] if rows.sources else sources)
     return groups
 
 
-def _context_line(advice: Advice) -> Block:
-    result = advice.result
-    policy = result.policy
-    parts = [f"Confidence: *{result.confidence}* · score {result.score:+.2f} · "
+def _context_line(rows: AdviceRows) -> Block:
+    policy = rows.policy
+    parts = [f"Confidence: *{rows.confidence}* · score {rows.score:+.2f} · "
              f"policy {escape(policy.name)} {escape(policy.version)} (`{policy.fingerprint}`)"]
-    if advice.what_if:
-        parts.append(f"_{escape(advice.what_if)}: hypothetical, your facts are unchanged._")
+    if rows.what_if:
+        parts.append(f"_{escape(rows.what_if)}: hypothetical, your facts are unchanged._")
     return context(*parts)
 
 
@@ -121,15 +117,16 @@ def advice_buttons(advice: Advice, key: str) -> list[Block]:
 
 def advice_messages(advice: Advice, key: str) -> list[SlackMessage]:
     """The whole recommendation; long advice spans several messages, buttons on the last."""
-    groups = [_use_case_lines(advice), _cited("*Hard constraints*", advice.constraints),
-              _factor_lines(advice), _cost_lines(advice), *_closing_lines(advice)]
-    blocks = [header(advice.headline), _context_line(advice)]
+    rows = advice_rows(advice)
+    groups = [_use_case_lines(rows), _cited("*Hard constraints*", rows.constraints),
+              _factor_lines(rows), _cost_lines(rows), *_closing_lines(rows)]
+    blocks = [header(rows.headline), _context_line(rows)]
     for group in groups:
         blocks.extend(text_sections(group))
     blocks.extend(advice_buttons(advice, key))
-    fallback = f"Recommendation: {advice.headline}"
-    if advice.what_if:
-        fallback = f"{advice.what_if} (hypothetical): {advice.headline}"
+    fallback = f"Recommendation: {rows.headline}"
+    if rows.what_if:
+        fallback = f"{rows.what_if} (hypothetical): {rows.headline}"
     return paginate(blocks, fallback)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.render import words
+from bot import wording
 from bot.slack import ids
 from bot.slack.render.blocks import (
     OPTION_TEXT_MAX,
@@ -60,7 +60,7 @@ def _input(block_id: str, label: str, element: Block, optional: bool = False,
 
 def _fact_input(block_id: str, optional: bool = False, hint: str | None = None) -> Block:
     choices = [(label, value, None) for label, value in fact_choices(block_id)]
-    return _input(block_id, words.FACT_LABELS[block_id], _select(block_id, choices), optional, hint)
+    return _input(block_id, wording.FACT_LABELS[block_id], _select(block_id, choices), optional, hint)
 
 
 def _number(block_id: str, placeholder: str) -> Block:
@@ -116,7 +116,7 @@ def what_if_modal(private_metadata: str) -> View:
 
 def decision_line(record: DecisionRecord) -> str:
     """One stored decision in mrkdwn: title, recommendation, date, channel and link."""
-    label = words.CHOICE_LABELS.get(record.recommendation, record.recommendation)
+    label = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     parts = [escape(label)]
     if record.created_at is not None:
         parts.append(record.created_at.date().isoformat())

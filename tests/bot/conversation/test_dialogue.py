@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import wording
 from bot.conversation import ConversationState, Engine
 from scoring import load_policy
 from tests.bot.conversation.conftest import Dialogue, advice_of, kinds
@@ -109,7 +110,8 @@ def test_dialogue_what_if_rescored_without_changing_facts(dialogue: Dialogue) ->
     before = dialogue.state.model_copy(deep=True)
     replies = dialogue.say("what if 5B tokens/month")
     advice = advice_of(replies).advice
-    assert advice is not None and advice.what_if == "What if 5B tokens/month"
+    assert advice is not None and advice.what_if == {"monthly_tokens": 5_000_000_000}
+    assert wording.what_if(advice.what_if) == "What if 5B tokens/month"
     assert advice.result.cost.monthly_tokens == 5_000_000_000
     assert dialogue.facts() == before.current.values()
     assert dialogue.state.last_result == before.last_result

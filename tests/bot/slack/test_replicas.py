@@ -71,6 +71,7 @@ def cluster(tmp_path: Path, postgres_url: str) -> Iterator[Cluster]:
         finally:
             for replica in made.replicas:
                 replica.stop()
+        fake.assert_accepted()
 
 
 @pytest.mark.slow
@@ -152,6 +153,7 @@ def test_chroma_down_gives_advice_without_sources_until_it_returns(
                 assert "Given without sources" not in again and "[1]" in again
         finally:
             replica.stop()
+        fake.assert_accepted()
 
 
 @pytest.mark.slow
@@ -178,3 +180,4 @@ def test_database_outage_gets_an_apology_and_the_bot_recovers(tmp_path: Path, po
         finally:
             replica.stop()
             proxy.close()
+        fake.assert_accepted()

@@ -11,8 +11,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack import ids
-from bot.store import Store
-from bot.store.repository import utc_now
+from bot.store import Store, utc_now
 from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import Call, FakeSlack, payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, event_body, post, retry_headers
@@ -28,6 +27,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, FakeSlack]]:
             yield replica.start().base, fake
         finally:
             replica.stop()
+        fake.assert_accepted()
 
 
 def _wait_for_pin_button(fake: FakeSlack, timeout: float) -> tuple[Call, dict[str, object]]:
@@ -97,3 +97,4 @@ def test_serve_answers_at_start_a_message_a_stopped_replica_left_queued(tmp_path
             assert "3M/day" in answered[0].params["text"]
         finally:
             replica.stop()
+        fake.assert_accepted()

@@ -4,6 +4,9 @@ Point a ``slack_sdk.WebClient`` at it with ``WebClient(base_url=fake.base_url)``
 server answers on ``/<method>`` and ``/api/<method>`` alike, so both ``base_url`` and
 ``base_url + "api/"`` work, and it also accepts the two kinds of URL Slack hands out
 itself: file upload URLs (from ``files.getUploadURLExternal``) and ``response_url``\\s.
+
+Like Slack, it refuses a message or view that breaks Block Kit's limits (see
+:mod:`block_kit_limits`): ``invalid_blocks`` for messages, ``invalid_arguments`` for views.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .block_kit_limits import check_message, check_view
 
 UPLOAD = "upload"
 """Method name recorded for the raw file upload POST to an ``upload_url``."""
@@ -47,6 +52,12 @@ JSON_FIELDS = frozenset(
         "view",
     }
 )
+
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral",
+                             "chat.scheduleMessage", RESPONSE_URL})
+VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})
+REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
+"""The errors the fake answers with when a payload breaks Block Kit's limits."""
 
 _FIRST_TS_MICROS = 1_712_345_678_000_100
 
@@ -143,6 +154,22 @@ def parse_params(content_type: str, body: bytes, query: str = "") -> dict[str, A
     elif body:
         params.update(_parse_form(body.decode("utf-8", "replace")))
     return _decode_json_fields(params)
+
+
+def _refusal(method: str, params: dict[str, Any]) -> _Answer | None:
+    """Slack's answer to blocks or a view that break its limits, or None when they fit."""
+    if method in MESSAGE_METHODS and "blocks" in params:
+        problems = check_message(params)
+        if problems:
+            status = 400 if method == RESPONSE_URL else 200
+            return _Answer(status, {"ok": False, "error": "invalid_blocks", "errors": problems})
+    elif method in VIEW_METHODS and "view" in params:
+        view = params["view"]
+        problems = check_view(view) if isinstance(view, dict) else ["view: must be an object"]
+        if problems:
+            return _Answer(200, {"ok": False, "error": "invalid_arguments",
+                                 "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]}})
+    return None
 
 
 class _Server(ThreadingHTTPServer):
@@ -305,6 +332,18 @@ class FakeSlack:
         with self._condition:
             return [call for call in self._calls if method is None or call.method == method]
 
+    def refusals(self) -> list[Call]:
+        """Calls refused because their blocks or view broke Block Kit's limits."""
+        return [call for call in self.calls() if (call.response or {}).get("error") in REFUSALS]
+
+    def assert_accepted(self) -> None:
+        """Slack refused no payload, and every message it received carried fallback text."""
+        refused = [(call.method, call.response) for call in self.refusals()]
+        assert not refused, refused
+        for call in self.calls():
+            if call.method in MESSAGE_METHODS and call.method != RESPONSE_URL:
+                assert call.params.get("text"), f"{call.method} without fallback text"
+
     def last(self, method: str) -> Call:
         found = self.calls(method)
         if not found:
@@ -411,6 +450,9 @@ class FakeSlack:
             if script.times <= 0:
                 queue.popleft()
             return _Answer(script.status, script.body, script.headers)
+        refusal = _refusal(method, params)
+        if refusal is not None:
+            return refusal
         if method == UPLOAD:
             return _Answer(200, f"OK - {params['length']}")
         if method == RESPONSE_URL:

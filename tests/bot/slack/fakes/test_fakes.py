@@ -106,8 +106,11 @@ def test_form_encoded_json_strings_are_decoded(fake: FakeSlack) -> None:
 def test_plausible_answers(fake: FakeSlack, client: WebClient) -> None:
     auth = client.auth_test()
     assert (auth["user_id"], auth["bot_id"], auth["team_id"]) == ("UBOT", "BBOT", "T1")
-    opened = client.views_open(trigger_id="t", view={"type": "modal", "callback_id": "intake", "blocks": []})
-    updated = client.views_update(view_id=opened["view"]["id"], view={"type": "modal", "blocks": BLOCKS})
+    title = {"type": "plain_text", "text": "Intake"}
+    opened = client.views_open(trigger_id="t", view={"type": "modal", "title": title,
+                                                     "callback_id": "intake", "blocks": []})
+    updated = client.views_update(view_id=opened["view"]["id"],
+                                  view={"type": "modal", "title": title, "blocks": BLOCKS})
     assert updated["view"]["id"] == opened["view"]["id"] and updated["view"]["blocks"] == BLOCKS
     assert client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["view"]["type"] == "home"
     assert client.conversations_info(channel="C1")["channel"]["is_member"] is True

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
 from bot.conversation import Advice, ConversationState, Engine, Reply, build_advice
-from bot.slack.render import SlackMessage, check_message
+from bot.slack.render import SlackMessage
 from bot.store import DecisionRecord
 from knowledge import Answer, Citation, Passage
 from scoring import Portfolio, WorkloadFacts, load_policy, recommend
+from tests.bot.slack.fakes import FakeSlack
 
 KEY = "slack:T1:C1:1700000000.000100"
 DESCRIPTION = ("public data, generic email summaries, 60M tokens a month, one data scientist, "
@@ -83,8 +85,7 @@ def portfolio_advice(cases: int, guidance: FakeGuidance, name: str = "case") -> 
                  for i in range(cases)]
     portfolio = Portfolio(use_cases=use_cases)
     result = recommend(portfolio, load_policy())
-    return build_advice(result, portfolio.model_dump(mode="json", exclude_none=True), guidance,
-                        index_version="idx-42")
+    return build_advice(result, portfolio, guidance, index_version="idx-42")
 
 
 def record_for(advice: Advice, record_id: int = 7, title: str = "Email summaries",
@@ -97,9 +98,27 @@ def record_for(advice: Advice, record_id: int = 7, title: str = "Email summaries
         index_version=advice.index_version, created_at=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
 
 
-def assert_valid(messages: Sequence[SlackMessage]) -> None:
-    for message in messages:
-        assert check_message(message.payload()) == [], message.payload()
+class SlackApi:
+    """Sends rendered messages and views to the fake Slack Web API, which refuses what Slack would."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.client = WebClient(token="xoxb-test-token", base_url=fake.base_url)
+
+    def post(self, messages: Sequence[SlackMessage]) -> None:
+        for message in messages:
+            self.client.chat_postMessage(channel="C1", text=message.text, blocks=message.blocks)
+
+    def open(self, view: dict[str, Any]) -> None:
+        self.client.views_open(trigger_id="1.2.3", view=view)
+
+    def publish(self, view: dict[str, Any]) -> None:
+        self.client.views_publish(user_id="U1", view=view)
+
+
+@pytest.fixture(scope="session")
+def slack_api() -> Iterator[SlackApi]:
+    with FakeSlack() as fake:
+        yield SlackApi(fake)
 
 
 def texts(blocks: Sequence[dict[str, Any]]) -> list[str]:

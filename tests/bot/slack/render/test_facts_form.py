@@ -6,9 +6,10 @@ from typing import Any
 import pytest
 
 from bot.slack import ids
-from bot.slack.render import check_view, facts_modal, parse_facts_submission
+from bot.slack.render import facts_modal, parse_facts_submission
 from scoring import WorkloadFacts, load_policy
 from scoring.facts import CATEGORICAL_FACTS
+from tests.bot.slack.render.conftest import SlackApi
 
 
 def state_values(view: dict[str, Any], typed: Mapping[str, str | None]) -> dict[str, Any]:
@@ -34,9 +35,9 @@ FILLED = {ids.INPUT_NAME: "  Claims coding ", ids.INPUT_RESIDENCY: "in_house_onl
           ids.INPUT_TOKENS: "3", ids.INPUT_TOKEN_UNIT: "1e6/day"}
 
 
-def test_facts_modal_is_a_valid_modal_with_every_fact() -> None:
+def test_facts_modal_is_a_valid_modal_with_every_fact(slack_api: SlackApi) -> None:
     view = facts_modal('{"channel": "C1", "user": "U1"}', load_policy())
-    assert check_view(view) == []
+    slack_api.open(view)
     assert (view["type"], view["callback_id"]) == ("modal", ids.FACTS_MODAL)
     assert view["submit"]["text"] == "Get advice" and len(view["title"]["text"]) <= 24
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation import Advice, Reply
+from bot.render.advice_rows import advice_rows
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from bot.slack.render.blocks import split_line, text_sections
@@ -10,7 +11,7 @@ from tests.bot.slack.render.conftest import (
     CITATION,
     KEY,
     FakeGuidance,
-    assert_valid,
+    SlackApi,
     buttons,
     portfolio_advice,
     texts,
@@ -29,10 +30,10 @@ def huge_advice() -> Advice:
     return advice.model_copy(update={"factors": factors, "sources": advice.sources[:40]})
 
 
-def test_advice_messages_huge_advice_splits_into_valid_messages() -> None:
+def test_advice_messages_huge_advice_splits_into_valid_messages(slack_api: SlackApi) -> None:
     messages = advice_messages(huge_advice(), KEY)
     assert len(messages) > 1
-    assert_valid(messages)
+    slack_api.post(messages)
     assert messages[0].blocks[0]["type"] == "header"
     for number, message in enumerate(messages[1:], start=2):
         assert f"part {number} of {len(messages)}" in message.text
@@ -54,17 +55,17 @@ def test_advice_messages_huge_advice_never_splits_a_citation() -> None:
         assert not re.search(r"\[\d*$", text) and not re.match(r"^\d*\]", text), text[-40:]
     listed = [int(n) for text in sections for n in re.findall(r"^\[(\d+)\] \*", text, re.M)]
     assert listed == list(range(1, 41))
-    for factor in advice.factors:
+    for factor in advice_rows(advice).factors:
         assert factor.citation is not None
         line = f"*{factor.label}*: {factor.value} — {factor.rationale} [{factor.citation}]"
         assert any(line in text for text in sections), line[:60]
 
 
-def test_reply_messages_long_plain_reply_splits_on_line_boundaries() -> None:
+def test_reply_messages_long_plain_reply_splits_on_line_boundaries(slack_api: SlackApi) -> None:
     lines = [f"Line {i}: " + "word " * 60 + f"[{i}]" for i in range(200)]
     messages = reply_messages(Reply(kind="status", text="\n".join(lines)), KEY)
     assert len(messages) > 1
-    assert_valid(messages)
+    slack_api.post(messages)
     joined = "\n".join(t for m in messages for t in texts(m.blocks) if not t.startswith("_Continued"))
     assert [int(n) for n in CITATION.findall(joined)] == list(range(200))
 

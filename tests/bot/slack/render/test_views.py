@@ -3,7 +3,6 @@ from __future__ import annotations
 from bot.conversation import Advice
 from bot.slack import ids
 from bot.slack.render import (
-    check_view,
     forget_confirm_message,
     help_message,
     history_messages,
@@ -13,16 +12,16 @@ from bot.slack.render import (
 )
 from bot.store import DecisionRecord
 from scoring import Choice
-from tests.bot.slack.render.conftest import assert_valid, buttons, record_for, texts
+from tests.bot.slack.render.conftest import SlackApi, buttons, record_for, texts
 
 
 def decisions(advice: Advice, count: int, title: str = "Workload") -> list[DecisionRecord]:
     return [record_for(advice, record_id=i, title=f"{title} {i}") for i in range(count, 0, -1)]
 
 
-def test_what_if_modal_has_one_text_input() -> None:
+def test_what_if_modal_has_one_text_input(slack_api: SlackApi) -> None:
     view = what_if_modal('{"key": "k"}')
-    assert check_view(view) == []
+    slack_api.open(view)
     assert (view["callback_id"], view["title"]["text"]) == (ids.WHAT_IF_MODAL, "What if...")
     [block] = view["blocks"]
     assert block["block_id"] == block["element"]["action_id"] == ids.INPUT_WHAT_IF
@@ -30,9 +29,10 @@ def test_what_if_modal_has_one_text_input() -> None:
     assert block["element"]["placeholder"]["text"] == "500M tokens a month"
 
 
-def test_home_view_explains_how_to_start_and_lists_decisions(advice: Advice) -> None:
+def test_home_view_explains_how_to_start_and_lists_decisions(advice: Advice, slack_api: SlackApi) -> None:
     view = home_view(decisions(advice, 3), "U123")
-    assert check_view(view) == [] and view["type"] == "home"
+    slack_api.publish(view)
+    assert view["type"] == "home"
     body = "\n".join(texts(view["blocks"]))
     assert "`/llm-advisor`" in body and "Mention me" in body and "<@U123>" in body
     found = buttons(view["blocks"])
@@ -42,17 +42,17 @@ def test_home_view_explains_how_to_start_and_lists_decisions(advice: Advice) -> 
     assert "*Workload 3*\nProprietary model via API · 2026-03-04 · <#C1> · <https://" in body
 
 
-def test_home_view_with_many_decisions_stays_within_100_blocks(advice: Advice) -> None:
+def test_home_view_with_many_decisions_stays_within_100_blocks(advice: Advice, slack_api: SlackApi) -> None:
     for count in (30, 150):
         view = home_view(decisions(advice, count), "U123")
-        assert check_view(view) == []
+        slack_api.publish(view)
         assert len(view["blocks"]) <= 100
     assert "older" in texts(view["blocks"])[-1]
 
 
-def test_home_view_empty_state(advice: Advice) -> None:
+def test_home_view_empty_state(advice: Advice, slack_api: SlackApi) -> None:
     view = home_view([], "U123")
-    assert check_view(view) == []
+    slack_api.publish(view)
     assert "None yet" in "\n".join(texts(view["blocks"]))
 
 
@@ -62,35 +62,35 @@ def test_home_view_escapes_user_titles(advice: Advice) -> None:
     assert "*&lt;script&gt; &amp; co 1*" in body and "<script>" not in body
 
 
-def test_history_messages_lists_decisions_with_recheck_buttons(advice: Advice) -> None:
+def test_history_messages_lists_decisions_with_recheck_buttons(advice: Advice, slack_api: SlackApi) -> None:
     message = history_messages(decisions(advice, 2))
-    assert_valid([message])
+    slack_api.post([message])
     assert [b["value"] for b in buttons(message.blocks)] == ["2", "1"]
     big = history_messages(decisions(advice, 80, title="A long title " * 20))
-    assert_valid([big])
+    slack_api.post([big])
     assert "Showing the" in texts(big.blocks)[-1]
 
 
-def test_history_messages_empty_state() -> None:
+def test_history_messages_empty_state(slack_api: SlackApi) -> None:
     message = history_messages([])
-    assert_valid([message])
+    slack_api.post([message])
     assert "no pinned decisions" in message.text and not buttons(message.blocks)
 
 
-def test_recheck_message_says_whether_the_answer_changed(advice: Advice) -> None:
+def test_recheck_message_says_whether_the_answer_changed(advice: Advice, slack_api: SlackApi) -> None:
     record = record_for(advice, title="<b>ots</b>")
     same = recheck_message(record, advice.result.recommendation, False, "Recommendation: same")
     moved = recheck_message(record, Choice.OPEN_SOURCE, True, "line & more\n" * 2000)
-    assert_valid([same, moved])
+    slack_api.post([same, moved])
     assert "still holds" in texts(same.blocks)[0]
     first = texts(moved.blocks)[0]
     assert "has changed" in first and "Self-hosted open-weight model" in first
     assert "&lt;b&gt;ots&lt;/b&gt;" in first and "<b>" not in moved.text
 
 
-def test_help_message_lists_commands(advice: Advice) -> None:
+def test_help_message_lists_commands(advice: Advice, slack_api: SlackApi) -> None:
     message = help_message()
-    assert_valid([message])
+    slack_api.post([message])
     body = "\n".join(texts(message.blocks))
     for command in ("`/llm-advisor`", "`/llm-advisor <description>`", "help`", "history`",
                     "forget`", "`status`", "`restart`", "`what if <change>`", "`add use case <name>`"):
@@ -98,8 +98,8 @@ def test_help_message_lists_commands(advice: Advice) -> None:
     assert [b["action_id"] for b in buttons(message.blocks)] == [ids.OPEN_MODAL]
 
 
-def test_forget_confirm_message_has_delete_and_cancel() -> None:
+def test_forget_confirm_message_has_delete_and_cancel(slack_api: SlackApi) -> None:
     message = forget_confirm_message()
-    assert_valid([message])
+    slack_api.post([message])
     assert [(b["action_id"], b.get("style")) for b in buttons(message.blocks)] == [
         (ids.FORGET_CONFIRM, "danger"), (ids.FORGET_CANCEL, None)]

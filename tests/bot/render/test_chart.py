@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageFont
 
-from bot.slack import chart
-from bot.slack.chart import (
+from bot.render import chart
+from bot.render.chart import (
     API_COLOUR,
     COMPUTED_COLOUR,
     HEIGHT,

@@ -1,8 +1,10 @@
-"""Small, shared wordings for numbers, choices and facts."""
+"""Wording shared by every renderer: numbers, choices, facts and flip points. Imports only scoring."""
 
 from __future__ import annotations
 
-from scoring import Choice, ValueFlip, VolumeFlip
+from collections.abc import Mapping
+
+from scoring import Choice, Recommendation, ValueFlip, VolumeFlip
 
 CHOICE_LABELS: dict[str, str] = {
     "proprietary": "Proprietary model via API",
@@ -63,6 +65,21 @@ def money(amount: float | None) -> str:
 
 def choice(value: Choice | str) -> str:
     return CHOICE_LABELS[str(value)]
+
+
+def fact_label(fact: str) -> str:
+    """A fact's name as people say it, e.g. 'Monthly token volume'; unknown names as they are."""
+    return FACT_LABELS.get(fact, fact)
+
+
+def headline(result: Recommendation) -> str:
+    """The answer in a line, e.g. 'Proprietary model via API (low confidence)'."""
+    return f"{choice(result.recommendation)} ({result.confidence} confidence)"
+
+
+def what_if(changes: Mapping[str, str | int]) -> str:
+    """A hypothetical's changes as a question, e.g. 'What if 5B tokens/month, critical'."""
+    return "What if " + ", ".join(fact_value(fact, str(value)) for fact, value in changes.items())
 
 
 def fact_value(fact: str, value: str) -> str:

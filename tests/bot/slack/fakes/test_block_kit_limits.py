@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 
-import bot.slack.render as render
-from bot.slack.render import check_message, check_view
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from tests.bot.slack.fakes import FakeSlack
+from tests.bot.slack.fakes.block_kit_limits import check_message, check_view
 
 
 def section(text: str) -> dict[str, Any]:
@@ -88,10 +95,51 @@ def test_check_view_home_allows_100_blocks_only() -> None:
     assert check_view({"type": "page", "blocks": []}) == ["type: a view is a modal or home"]
 
 
-def test_render_public_names_are_exactly_the_intended_ones() -> None:
-    assert set(render.__all__) == {
-        "SlackMessage", "advice_messages", "check_message", "check_view", "decision_summary",
-        "escape", "facts_modal", "forget_confirm_message", "help_message", "history_messages",
-        "home_view", "parse_facts_submission", "recheck_message", "reply_messages", "what_if_modal",
-    }
-    assert all(hasattr(render, name) for name in render.__all__)
+@pytest.mark.parametrize(("method", "params"), [
+    ("chat_postMessage", {"channel": "C1"}),
+    ("chat_update", {"channel": "C1", "ts": "1.2"}),
+    ("chat_postEphemeral", {"channel": "C1", "user": "U1"}),
+])
+def test_fake_slack_refuses_a_message_over_the_limits(method: str, params: dict[str, Any]) -> None:
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.base_url)
+        with pytest.raises(SlackApiError) as refused:
+            getattr(client, method)(text="hi", blocks=[section("x" * 3001)], **params)
+        assert refused.value.response["error"] == "invalid_blocks"
+        assert refused.value.response["errors"] == [
+            "blocks[0].text: text is 3001 characters, more than 3000"]
+        getattr(client, method)(text="hi", blocks=[section("fits")], **params)
+        assert [call.method for call in fake.refusals()] == [method.replace("_", ".")]
+
+
+@pytest.mark.parametrize(("method", "params"), [
+    ("views_open", {"trigger_id": "1.2.3"}),
+    ("views_push", {"trigger_id": "1.2.3"}),
+    ("views_update", {"view_id": "V1"}),
+    ("views_publish", {"user_id": "U1"}),
+])
+def test_fake_slack_refuses_a_view_over_the_limits(method: str, params: dict[str, Any]) -> None:
+    kind = "home" if method == "views_publish" else "modal"
+    title = {"type": "plain_text", "text": "Advice"}
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.base_url)
+        with pytest.raises(SlackApiError) as refused:
+            getattr(client, method)(view={"type": kind, "title": title,
+                                          "blocks": [section("x")] * 101}, **params)
+        assert refused.value.response["error"] == "invalid_arguments"
+        getattr(client, method)(view={"type": kind, "title": title, "blocks": [section("x")]},
+                                **params)
+        assert len(fake.refusals()) == 1
+
+
+def test_fake_slack_refuses_a_response_url_post_over_the_limits() -> None:
+    with FakeSlack() as fake:
+        url = fake.response_url()
+        request = urllib.request.Request(
+            url, data=json.dumps({"text": "hi", "blocks": [section("")]}).encode(),
+            headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        refused.value.close()
+        assert refused.value.code == 400
+        assert [call.method for call in fake.refusals()] == ["response_url"]

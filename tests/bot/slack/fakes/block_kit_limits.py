@@ -1,4 +1,4 @@
-"""Slack's documented Block Kit limits, checked on a payload before (or after) it is sent."""
+"""Slack's documented Block Kit limits, as the fake Web API applies them to what it receives."""
 
 from __future__ import annotations
 
