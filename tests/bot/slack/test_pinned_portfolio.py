@@ -46,6 +46,8 @@ def test_pinned_portfolio_records_every_use_case_and_rechecks_unchanged(
                                         message_ts=str(advice.get("ts")),
                                         message_blocks=advice.get("blocks"))))
     slack.fake.wait_for("pins.add")
+    # The record is written once the pin holds; the ephemeral confirmation comes after it.
+    assert "Pinned" in slack.fake.wait_for("chat.postEphemeral")[0].params["text"]
 
     [record] = services.store.decisions.for_user("U1", team="T1")
     assert isinstance(record.facts, Portfolio)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.services import store_url
 from bot.settings import Settings
 from bot.slack import ids
-from bot.store import Store, utc_now
+from bot.store import QueuedMessage, Store, utc_now
 from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import Call, FakeSlack, payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, event_body, post, retry_headers
@@ -81,11 +82,11 @@ def test_serve_answers_at_start_a_message_a_stopped_replica_left_queued(tmp_path
     data = tmp_path / "data"
     root = payloads.new_ts()
     key = ids.conversation_key(payloads.TEAM_ID, "C1", root)
-    earlier = Store.from_settings(Settings(_env_file=None, ADVISOR_DATA_DIR=str(data)),
-                                  clock=lambda: utc_now() - timedelta(minutes=2))
+    earlier = Store(store_url(Settings(_env_file=None, ADVISOR_DATA_DIR=str(data))),
+                    clock=lambda: utc_now() - timedelta(minutes=2))
     earlier.migrate()
-    earlier.enqueue(key, root, {"text": "about 3M tokens a day", "user": "U1", "team": payloads.TEAM_ID,
-                                "channel": "C1", "thread_ts": root})
+    earlier.inbox.enqueue(key, root, QueuedMessage(text="about 3M tokens a day", user="U1",
+                                                   team=payloads.TEAM_ID, channel="C1", thread_ts=root))
     earlier.close()
     with FakeSlack() as fake:
         replica = Replica({"ADVISOR_DATA_DIR": str(data), "SLACK_BOT_TOKEN": TOKEN,
