@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.conversation.engine import Engine
+from bot.conversation.dialogue import Engine
 from bot.conversation.replies import Reply
 from bot.conversation.state import ConversationState
 from bot.store import Store

@@ -1,4 +1,4 @@
-"""The conversation engine: turn(state, message) -> (state, replies). No Slack, no I/O of its own."""
+"""The turn-by-turn dialogue: turn(state, message) -> (state, replies). No Slack, no I/O of its own."""
 
 from __future__ import annotations
 
