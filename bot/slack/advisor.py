@@ -31,7 +31,7 @@ from bot.slack.chart import cost_chart_png
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed, Undelivered, call, reply_payload
 from bot.store import DecisionRecord, InboxItem, Store
-from scoring import Recommendation, WorkloadFacts, recommend
+from scoring import WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
 
@@ -240,16 +240,16 @@ class SlackAdvisor:
         state = state or self.services.conversations.load(key)
         if state.stage != "advised" or state.last_result is None or state.earlier:
             return
-        if state.last_result.get("kind") != "workload":
+        if state.last_result.kind != "workload":
             return
-        facts = WorkloadFacts.model_validate(state.current.values())
+        facts = state.current.workload()
         # One chart per set of cost inputs: a new answer about latency does not redraw it.
         cost_inputs = facts.model_dump_json(include=COST_FACTS)
         digest = hashlib.sha256(cost_inputs.encode()).hexdigest()[:16]
         if not self.store.claim_event(f"chart:{key}:{digest}"):
             return
         png = cost_chart_png(facts, self.services.policy,
-                             state.last_result.get("cost", {}).get("break_even_tokens"))
+                             state.last_result.cost.break_even_tokens)
         if png is None:
             return
         try:
@@ -276,7 +276,8 @@ class SlackAdvisor:
     def start_from_facts(self, team: str, channel: str, user: str, facts: dict[str, Any],
                          name: str | None) -> None:
         """The facts modal was submitted: the recommendation becomes a thread the bot owns."""
-        state, replies = self.services.engine.start_with_facts(facts, name=name)
+        state, replies = self.services.engine.start_with_facts(
+            WorkloadFacts.model_validate({**facts, "name": name}))
         advice_replies = [r for r in replies if r.advice is not None] or replies
         messages = [m for r in advice_replies for m in render.reply_messages(r, "pending")]
         try:
@@ -311,8 +312,8 @@ class SlackAdvisor:
             self.poster.try_ephemeral(channel, user, _text("There is no recommendation to pin yet."),
                                       thread_ts)
             return
-        result = Recommendation.model_validate(state.last_result)
-        facts = {**state.current.values()}
+        result = state.last_result
+        facts = {fact: note.value for fact, note in state.current.facts.items()}
         advice = build_advice(result, facts, self.services.knowledge,
                               index_version=self._index_version())
         try:
@@ -323,7 +324,7 @@ class SlackAdvisor:
         record = DecisionRecord(
             conversation_key=key, user_id=user, team=team, channel=channel, thread_ts=thread_ts,
             permalink=permalink, title=state.current.name or "LLM workload", facts=facts,
-            result=state.last_result, recommendation=str(result.recommendation),
+            result=result.model_dump(mode="json"), recommendation=str(result.recommendation),
             policy_version=f"{result.policy.version} ({result.policy.fingerprint})",
             index_version=advice.index_version)
         summary = render.decision_summary(record, advice, permalink, user)
