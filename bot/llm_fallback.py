@@ -7,16 +7,17 @@ are sent to it, and its JSON answer is validated by the same pydantic model as e
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from bot.conversation.commands import looks_like_question
 from bot.extraction import Extraction, extract
+from bot.extraction.model import STATED_FACTS
 from scoring import WorkloadFacts
-from scoring.facts import DataResidency, Latency, MLExpertise, QualityBar, Specialization, TimeToMarket
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -34,50 +35,55 @@ INSTRUCTIONS = (
 )
 
 
-class StatedFacts(BaseModel):
-    """The facts a message states; every field optional."""
+def answer_schema() -> dict[str, Any]:
+    """`WorkloadFacts`' JSON schema cut down to the facts a message can state."""
+    schema = WorkloadFacts.model_json_schema()
+    return {"description": schema.get("description", ""),
+            "properties": {fact: schema["properties"][fact] for fact in STATED_FACTS},
+            "$defs": schema.get("$defs", {})}
 
-    model_config = ConfigDict(extra="ignore")
 
-    data_residency: DataResidency | None = None
-    specialization: Specialization | None = None
-    monthly_tokens: int | None = None
-    ml_expertise: MLExpertise | None = None
-    latency: Latency | None = None
-    quality_bar: QualityBar | None = None
-    time_to_market: TimeToMarket | None = None
+def read_answer(answer: object) -> WorkloadFacts:
+    """The model's parsed JSON answer as facts: what a message can state, nothing else.
+
+    Raises `pydantic.ValidationError` for a value `WorkloadFacts` refuses or an answer that is
+    not a JSON object.
+    """
+    if isinstance(answer, dict):
+        answer = {fact: value for fact, value in answer.items() if fact in STATED_FACTS}
+    return WorkloadFacts.model_validate(answer)
 
 
 class LLMFallbackExtractor:
     """Rules first; the model only for plain statements the rules found nothing in."""
 
     def __init__(self, model: BaseChatModel, rules: Callable[[str], Extraction] = extract) -> None:
-        from langchain_core.output_parsers import PydanticOutputParser
+        from langchain_core.output_parsers import JsonOutputParser
+        from langchain_core.output_parsers.format_instructions import JSON_FORMAT_INSTRUCTIONS
         from langchain_core.prompts import PromptTemplate
 
-        parser: PydanticOutputParser[StatedFacts] = PydanticOutputParser(pydantic_object=StatedFacts)
+        schema = json.dumps(answer_schema(), ensure_ascii=False)
         prompt = PromptTemplate.from_template(INSTRUCTIONS).partial(
-            format_instructions=parser.get_format_instructions())
-        self.chain: Any = prompt | model | parser
+            format_instructions=JSON_FORMAT_INSTRUCTIONS.format(schema=schema))
+        self.chain: Any = prompt | model | JsonOutputParser()
         self.rules = rules
 
     def __call__(self, text: str) -> Extraction:
         result = self.rules(text)
-        if result.facts or result.conflicts or result.rejected:
+        if not result.is_empty():
             return result
         if len(text.strip()) < MIN_CHARS or looks_like_question(text):
             return result
         try:
-            stated: StatedFacts = self.chain.invoke({"message": text})
-            facts = stated.model_dump(mode="json", exclude_none=True)
-            WorkloadFacts.model_validate(facts)
+            facts = read_answer(self.chain.invoke({"message": text}))
         except ValidationError as exc:
             log.info("language model answer rejected: %s", exc.errors()[0]["msg"])
             return result
         except Exception as exc:  # the fallback must never break a conversation
             log.warning("language model fallback failed: %s", type(exc).__name__)
             return result
-        return Extraction(facts=facts, evidence=dict.fromkeys(facts, EVIDENCE))
+        return Extraction(facts=facts, evidence=dict.fromkeys(facts.model_dump(exclude_none=True),
+                                                              EVIDENCE))
 
 
 def load_fallback(model_name: str) -> LLMFallbackExtractor | None:

@@ -12,10 +12,10 @@ from bot.extraction import Extraction, extract
 
 def render(result: Extraction) -> str:
     """A readable list: one line per fact with its evidence, then conflicts and rejected values."""
-    if not (result.facts or result.conflicts or result.rejected):
+    if result.is_empty():
         return "No workload facts found in that message."
     lines = []
-    for fact, value in result.facts.items():
+    for fact, value in result.stated().items():
         shown = f"{value:,}" if isinstance(value, int) else value
         line = f'{fact}: {shown}  (from "{result.evidence.get(fact, "")}")'
         if fact in result.derivations:
@@ -29,7 +29,7 @@ def render(result: Extraction) -> str:
 def as_json(result: Extraction) -> str:
     """`{"facts": ..., "evidence": ..., "derivations": ..., "conflicts": ...}`, in that order."""
     document = {
-        "facts": result.facts,
+        "facts": result.stated(),
         "evidence": result.evidence,
         "derivations": result.derivations,
         "conflicts": result.conflicts,

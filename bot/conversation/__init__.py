@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.advice import Advice, CitedAnswer, Guidance, build_advice
-from bot.conversation.engine import Engine
+from bot.conversation.dialogue import Engine
 from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, UseCase
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from bot.conversation.advice import Guidance
-from bot.conversation.engine import Engine
+from bot.conversation.dialogue import Engine
 from bot.conversation.replies import Reply
 from bot.conversation.state import ConversationState
 from bot.extraction import Extraction

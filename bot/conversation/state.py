@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
+
+from scoring import Portfolio, Recommendation, WorkloadFacts
 
 FactValue = str | int | float
+MAX_NAME: int = next(rule.max_length for rule in WorkloadFacts.model_fields["name"].metadata
+                     if hasattr(rule, "max_length"))
+"""The longest use-case name `WorkloadFacts` takes; a longer one is shortened for scoring."""
 
 
 class FactNote(BaseModel):
@@ -26,8 +38,15 @@ class UseCase(BaseModel):
     name: str | None = None
     facts: dict[str, FactNote] = Field(default_factory=dict)
 
-    def values(self) -> dict[str, FactValue]:
-        return {fact: note.value for fact, note in self.facts.items()}
+    def workload(self) -> WorkloadFacts:
+        """This use case as scoring's facts, its name included.
+
+        Raises `pydantic.ValidationError` only if a stored note holds a value no version of
+        the engine would have noted.
+        """
+        name = self.name[:MAX_NAME] if self.name else self.name
+        return WorkloadFacts.model_validate(
+            {fact: note.value for fact, note in self.facts.items()} | {"name": name})
 
 
 class ConversationState(BaseModel):
@@ -41,6 +60,26 @@ class ConversationState(BaseModel):
     clarifying: dict[str, list[str]] = Field(default_factory=dict)
     """Facts stated two ways in one message, waiting for the user to pick."""
     stage: Literal["gathering", "advised"] = "gathering"
-    last_result: dict[str, Any] | None = None
-    """The last recommendation given (scoring's Recommendation as JSON)."""
+    last_result: Recommendation | None = None
+    """The last recommendation given."""
     turns: int = 0
+
+    def scored_facts(self, current: WorkloadFacts | None = None) -> WorkloadFacts | Portfolio:
+        """What advice on this conversation scores: the current use case (or `current`, a
+        what-if variant of it), after the use cases finished earlier as one portfolio."""
+        workload = current if current is not None else self.current.workload()
+        if not self.earlier:
+            return workload
+        return Portfolio(use_cases=[*(case.workload() for case in self.earlier), workload])
+
+    @field_validator("last_result", mode="wrap")
+    @classmethod
+    def _result_or_none(cls, value: object, handler: ValidatorFunctionWrapHandler
+                        ) -> Recommendation | None:
+        # A result stored by a version whose Recommendation had another shape is dropped rather
+        # than losing the whole conversation: the next advice computes it again from the facts.
+        try:
+            result: Recommendation | None = handler(value)
+        except ValidationError:
+            return None
+        return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.extraction import team
 from bot.extraction.model import Extraction, Finding
+from scoring.facts import WorkloadFacts
 
 VOLUME_TOLERANCE = 0.15
 """Volumes within 15% of each other are one statement ("3M a day, so ~100M a month")."""
@@ -51,14 +52,18 @@ def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Ext
     by_fact: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: f.start):
         by_fact.setdefault(finding.fact, []).append(finding)
+    values: dict[str, str | int] = {}
     result = Extraction(rejected=dict(rejected))
     for fact, candidates in by_fact.items():
         chosen = _choose(fact, candidates)
         if isinstance(chosen, list):
             result.conflicts[fact] = chosen
             continue
-        result.facts[fact] = chosen.value
+        values[fact] = chosen.value
         result.evidence[fact] = text[chosen.start : chosen.end].strip()
         if chosen.derivation:
             result.derivations[fact] = chosen.derivation
+    # Values come only from enum values and bounded volumes, so this cannot fail unless a rule is
+    # itself wrong; then it should fail here, in tests, not in the scoring downstream.
+    result.facts = WorkloadFacts.model_validate(values)
     return result

@@ -10,7 +10,7 @@ import contextlib
 import logging
 from typing import Any
 
-from bot.conversation import ConversationState, build_advice
+from bot.conversation import build_advice
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
@@ -21,7 +21,7 @@ from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.replies import SlackReplies, text_message
 from bot.store import DecisionRecord, QueuedMessage, Store
-from scoring import Portfolio, Recommendation, WorkloadFacts, recommend
+from scoring import WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
 
@@ -94,10 +94,9 @@ class SlackAdvisor:
             return
         self.turn(Thread(team, channel, root), root, text, user)
 
-    def start_from_facts(self, team: str, channel: str, user: str, facts: dict[str, Any],
-                         name: str | None) -> None:
+    def start_from_facts(self, team: str, channel: str, user: str, facts: WorkloadFacts) -> None:
         """The facts modal was submitted: the recommendation becomes a thread the bot owns."""
-        state, replies = self.services.engine.start_with_facts(facts, name=name)
+        state, replies = self.services.engine.start_with_facts(facts)
         advice_replies = [r for r in replies if r.advice is not None] or replies
         messages = [m for r in advice_replies for m in render.reply_messages(r, "pending")]
         try:
@@ -132,8 +131,8 @@ class SlackAdvisor:
             self.poster.try_ephemeral(thread.channel, user,
                                       text_message("There is no recommendation to pin yet."), thread.ts)
             return
-        result = Recommendation.model_validate(state.last_result)
-        facts = _scored_facts(self.services, state)
+        result = state.last_result
+        facts = state.scored_facts()
         advice = build_advice(result, facts, self.services.knowledge,
                               index_version=self._index_version())
         permalink = self.poster.permalink(thread.channel, thread.ts)
@@ -200,8 +199,3 @@ class SlackAdvisor:
         with contextlib.suppress(SlackCallFailed):
             self.poster.update(str(channel), str(message["ts"]),
                                render.SlackMessage(text=str(message.get("text") or label), blocks=kept))
-
-
-def _scored_facts(services: Services, state: ConversationState) -> WorkloadFacts | Portfolio:
-    """The facts the state's last recommendation was scored from."""
-    return services.engine._facts_for_scoring(state)

@@ -12,7 +12,7 @@ from bot.render.chart import cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.store import Events, QueuedMessage, QueuedReply
-from scoring import Policy, Recommendation, WorkloadFacts
+from scoring import Policy
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ class SlackReplies:
         """The cost chart for the advice `state` holds, once per set of cost inputs."""
         if state.stage != "advised" or state.last_result is None or state.earlier:
             return
-        result = Recommendation.model_validate(state.last_result)
+        result = state.last_result
         if result.kind != "workload":
             return
-        facts = WorkloadFacts.model_validate(state.current.values())
+        facts = state.current.workload()
         # One chart per set of cost inputs: a new answer about latency does not redraw it.
         cost_inputs = facts.model_dump_json(include=COST_FACTS)
         digest = hashlib.sha256(cost_inputs.encode()).hexdigest()[:16]

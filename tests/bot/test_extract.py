@@ -10,6 +10,7 @@ import pytest
 import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from bot.commands.extract import register
@@ -22,9 +23,9 @@ from tests.conftest import ROOT
 
 def _assert_sound(text: str, result: Extraction) -> None:
     """What holds for any message: valid facts, evidence copied from it, no fact both set and in conflict."""
-    WorkloadFacts.model_validate(result.facts)
-    assert set(result.evidence) == set(result.facts)
-    assert not set(result.conflicts) & set(result.facts)
+    WorkloadFacts.model_validate(result.facts.model_dump())
+    assert set(result.evidence) == set(result.stated())
+    assert not set(result.conflicts) & set(result.stated())
     for fact, words in result.evidence.items():
         assert words and words.lower() in text.lower(), (fact, words)
     for values in result.conflicts.values():
@@ -34,7 +35,7 @@ def _assert_sound(text: str, result: Extraction) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_table_row_yields_exactly_its_facts(case: Case) -> None:
     result = extract(case.message)
-    assert result.facts == case.facts, (result.evidence, result.conflicts)
+    assert result.stated() == case.facts, (result.evidence, result.conflicts)
     _assert_sound(case.message, result)
 
 
@@ -75,7 +76,7 @@ def test_extract_rate_volume_shows_evidence_and_derivation(
 
 def test_extract_monthly_volume_needs_no_derivation() -> None:
     result = extract("about 50M tokens a month")
-    assert result.facts == {"monthly_tokens": 50_000_000}
+    assert result.stated() == {"monthly_tokens": 50_000_000}
     assert result.derivations == {}
 
 
@@ -104,19 +105,33 @@ def test_extract_monthly_volume_needs_no_derivation() -> None:
 def test_extract_contradiction_becomes_conflict_not_fact(message: str, fact: str, values: list[str]) -> None:
     result = extract(message)
     assert result.conflicts[fact] == values
-    assert fact not in result.facts
+    assert fact not in result.stated()
     _assert_sound(message, result)
+
+
+def test_extract_states_facts_in_the_order_the_message_gives_them() -> None:
+    result = extract("3M tokens a day, and it must stay on-prem")
+    assert list(result.stated()) == ["monthly_tokens", "data_residency"]
+    assert result.facts == WorkloadFacts(monthly_tokens=90_000_000, data_residency="in_house_only")
+
+
+def test_extraction_with_fact_validates_and_cites_it() -> None:
+    result = extract("about 3M tokens a day").with_fact("monthly_tokens", "80000000", "80M")
+    assert result.stated() == {"monthly_tokens": 80_000_000}
+    assert result.evidence == {"monthly_tokens": "80M"} and result.derivations == {}
+    with pytest.raises(ValidationError):
+        Extraction().with_fact("latency", "warp speed", "warp speed")
 
 
 def test_extract_close_volumes_are_one_statement() -> None:
     result = extract("3M tokens a day, so roughly 100M a month")
-    assert result.facts == {"monthly_tokens": 100_000_000}
+    assert result.stated() == {"monthly_tokens": 100_000_000}
     assert result.conflicts == {}
 
 
 def test_extract_correction_wins_over_earlier_value() -> None:
     result = extract("We said on-prem only. No, approved vendors are fine.")
-    assert result.facts == {"data_residency": "approved_vendors"}
+    assert result.stated() == {"data_residency": "approved_vendors"}
 
 
 @pytest.mark.parametrize(
@@ -130,18 +145,18 @@ def test_extract_correction_wins_over_earlier_value() -> None:
 )
 def test_extract_rejects_impossible_volume_with_reason(message: str, reason: str) -> None:
     result = extract(message)
-    assert "monthly_tokens" not in result.facts
+    assert "monthly_tokens" not in result.stated()
     assert result.rejected["monthly_tokens"].startswith(reason)
 
 
 def test_extract_keeps_plausible_volume_beside_rejected_one() -> None:
     result = extract("10^15 tokens a month, sorry, I mean 10M tokens a month")
-    assert result.facts == {"monthly_tokens": 10_000_000}
+    assert result.stated() == {"monthly_tokens": 10_000_000}
     assert "monthly_tokens" in result.rejected
 
 
 def test_extract_volume_at_the_limit_is_accepted() -> None:
-    assert extract("10T tokens a month").facts == {"monthly_tokens": MAX_MONTHLY_TOKENS}
+    assert extract("10T tokens a month").stated() == {"monthly_tokens": MAX_MONTHLY_TOKENS}
 
 
 @pytest.mark.parametrize(
@@ -167,7 +182,7 @@ def test_extract_message_without_facts_is_empty(message: str) -> None:
 def test_extract_reads_through_control_characters() -> None:
     message = "we do\x00 3M tokens a day\x07, must stay on-prem\r\n"
     result = extract(message)
-    assert result.facts == {"monthly_tokens": 90_000_000, "data_residency": "in_house_only"}
+    assert result.stated() == {"monthly_tokens": 90_000_000, "data_residency": "in_house_only"}
     _assert_sound(message, result)
 
 
@@ -229,8 +244,8 @@ def test_extract_time_grows_linearly_up_to_50k_characters(text: str) -> None:
 
 def test_extract_longer_input_reads_the_first_50k_characters() -> None:
     text = "x" * 60_000 + " must stay on-prem"
-    assert extract(text).facts == {}
-    assert extract(" must stay on-prem " + "x" * 60_000).facts == {"data_residency": "in_house_only"}
+    assert extract(text).stated() == {}
+    assert extract(" must stay on-prem " + "x" * 60_000).stated() == {"data_residency": "in_house_only"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
+from scoring import WorkloadFacts
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -35,8 +36,7 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         user = str(body["user"]["id"])
         team = str((body.get("team") or {}).get("id") or body["user"].get("team_id", ""))
         channel = str(_metadata(view).get("channel") or user)
-        name = facts.pop("name", None)
-        advisor.start_from_facts(team, channel, user, facts, name)
+        advisor.start_from_facts(team, channel, user, WorkloadFacts.model_validate(facts))
 
     def ack_what_if(ack: Ack, view: dict[str, Any]) -> None:
         values = view.get("state", {}).get("values", {})

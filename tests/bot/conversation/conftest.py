@@ -29,7 +29,7 @@ class Dialogue:
         return replies
 
     def facts(self) -> dict[str, object]:
-        return self.state.current.values()
+        return {fact: note.value for fact, note in self.state.current.facts.items()}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.conversation import ConversationState, Engine
-from scoring import WorkloadFacts, load_policy
+from scoring import load_policy
 from tests.bot.conversation.conftest import Dialogue
 
 ENGINE = Engine(load_policy(), None)
@@ -40,4 +40,4 @@ def test_turn_random_messages_always_reply_and_keep_state_valid(messages: list[s
         assert replies
         assert all(reply.text for reply in replies)
         state = ConversationState.model_validate_json(state.model_dump_json())
-        WorkloadFacts.model_validate(state.current.values())
+        state.current.workload()

@@ -113,7 +113,7 @@ def test_dialogue_what_if_rescored_without_changing_facts(dialogue: Dialogue) ->
     assert advice is not None and advice.what_if == {"monthly_tokens": 5_000_000_000}
     assert wording.what_if(advice.what_if) == "What if 5B tokens/month"
     assert advice.result.cost.monthly_tokens == 5_000_000_000
-    assert dialogue.facts() == before.current.values()
+    assert dialogue.state.current.workload() == before.current.workload()
     assert dialogue.state.last_result == before.last_result
     unreadable = dialogue.say("what if banana")
     assert unreadable[0].kind == "notice" and "couldn't read a change" in unreadable[0].text

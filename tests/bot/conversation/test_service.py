@@ -13,7 +13,7 @@ from bot.conversation import Engine
 from bot.conversation.service import ConversationService
 from bot.store import StateDocument, Store
 from knowledge import Answer, Citation, Passage
-from scoring import load_policy
+from scoring import WorkloadFacts, load_policy
 
 ENGINE = Engine(load_policy(), None)
 
@@ -29,8 +29,8 @@ def test_service_restarted_process_resumes_conversation(store_url: str) -> None:
     service = ConversationService(ENGINE, restarted.conversations)
     replies = service.handle("cli:alice", "about 3M tokens a day", owner_user="alice")
     state = service.load("cli:alice")
-    assert state.current.values() == {"data_residency": "in_house_only",
-                                      "monthly_tokens": 90_000_000}
+    assert state.current.workload() == WorkloadFacts(data_residency="in_house_only",
+                                                     monthly_tokens=90_000_000)
     assert state.turns == 2
     assert replies[0].text.startswith("Noted: Monthly token volume")
     restarted.close()
@@ -58,7 +58,7 @@ def test_service_concurrent_turns_on_one_conversation_lose_nothing(store_url: st
         thread.join()
     assert not errors
     state = ConversationService(ENGINE, store.conversations).load("slack:T:C:1.0")
-    assert set(state.current.values()) == {"data_residency", "monthly_tokens", "specialization",
+    assert set(state.current.facts) == {"data_residency", "monthly_tokens", "specialization",
                                            "ml_expertise", "latency"}
     assert state.turns == len(messages)
     store.close()
@@ -79,7 +79,7 @@ def test_respond_gives_the_state_it_saved(store_url: str) -> None:
     replies, state = service.respond("cli:bob", "about 3M tokens a day")
 
     assert replies and state == service.load("cli:bob")
-    assert state.turns == 2 and state.current.values()["monthly_tokens"] == 90_000_000
+    assert state.turns == 2 and state.current.workload().monthly_tokens == 90_000_000
     store.close()
 
 

@@ -67,7 +67,7 @@ def test_quick_answer_button_answers_and_freezes_the_question(slack: Slack, serv
     assert "chose" in str(updated["blocks"]) and not any(
         b["type"] == "actions" for b in updated["blocks"])
     state = services.conversations.load(ids.conversation_key("T1", "C1", root))
-    assert state.current.values()[fact] == value
+    assert state.current.facts[fact].value == value
 
 
 def test_pin_posts_summary_pins_it_and_records_decision(slack: Slack, services: Services) -> None:
@@ -116,7 +116,7 @@ def test_slash_command_without_text_opens_the_facts_modal_and_submission_advises
     assert "Self-hosted open-weight model" in slack.fake.calls("chat.update")[-1].params["text"]
     key = ids.conversation_key("T1", "C1", str(slack.fake.calls("chat.postMessage")[0].response["ts"]))
     state = services.conversations.load(key)
-    assert state.current.values()["monthly_tokens"] == 90_000_000
+    assert state.current.facts["monthly_tokens"].value == 90_000_000
     assert state.current.name == "Ticket triage"
     # The bot owns the thread: a reply in it continues the conversation.
     slack.send(event_body(payloads.message("what if 5M tokens a month", thread_ts=key.split(":")[-1])))

@@ -1,4 +1,4 @@
-"""The conversation engine: turn(state, message) -> (state, replies). No Slack, no I/O of its own."""
+"""The turn-by-turn dialogue: turn(state, message) -> (state, replies). No Slack, no I/O of its own."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 
-from bot import wording as words
+from bot import wording
 from bot.conversation import asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
 from bot.conversation.commands import Command, looks_like_question, parse_command
 from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, UseCase
 from bot.extraction import Extraction, extract
-from scoring import Policy, Portfolio, WorkloadFacts, next_questions, recommend
-from scoring.facts import CATEGORICAL_FACTS, REQUIRED_FACTS
+from bot.extraction.model import STATED_FACTS
+from scoring import Policy, WorkloadFacts, next_questions, recommend
 
 MAX_CHARS = 4000
 TEAM_FACTS = ("ml_expertise",)
@@ -37,8 +37,8 @@ def clean(text: str) -> str:
 
 
 def _describe(fact: str, note: FactNote) -> str:
-    label = words.FACT_LABELS.get(fact, fact)
-    value = words.fact_value(fact, str(note.value))
+    label = wording.FACT_LABELS.get(fact, fact)
+    value = wording.fact_value(fact, str(note.value))
     if note.derivation:
         return f"{label}: {value} ({note.derivation})"
     if note.evidence:
@@ -75,24 +75,23 @@ class Engine:
             return self._command(state, command, replies)
         return self._message(state, text, replies)
 
-    def start_with_facts(self, facts: dict[str, object], name: str | None = None,
-                         source: str = "the form") -> tuple[ConversationState, list[Reply]]:
-        """A conversation whose facts came all at once (a form); it goes straight to advice
-        when nothing that matters is missing."""
+    def start_with_facts(self, facts: WorkloadFacts, source: str = "the form"
+                         ) -> tuple[ConversationState, list[Reply]]:
+        """A conversation whose facts came all at once (a form), named as `facts` is; it goes
+        straight to advice when nothing that matters is missing."""
         state = ConversationState(turns=1)
-        state.current.name = name
-        checked = WorkloadFacts.model_validate(facts).model_dump(
-            mode="json", exclude_none=True, exclude={"name"})
-        for fact, value in checked.items():
+        state.current.name = facts.name
+        given = facts.model_dump(mode="json", exclude_none=True, exclude={"name"})
+        for fact, value in given.items():
             state.current.facts[fact] = FactNote(value=value, evidence=source, turn=1)
-        return state, self._continue(state, changed=list(checked))
+        return state, self._continue(state, changed=list(given))
 
     # -- messages -----------------------------------------------------------------------------
 
     def _message(self, state: ConversationState, text: str, replies: list[Reply]
                  ) -> tuple[ConversationState, list[Reply]]:
         extraction = self._read(state, text)
-        if not extraction.facts and not extraction.conflicts and not extraction.rejected:
+        if extraction.is_empty():
             if looks_like_question(text):
                 answer = cited_answer(text, self.guidance)
                 replies.append(Reply(kind="answer", text=answer.text, answer=answer))
@@ -106,19 +105,19 @@ class Engine:
                     "`help` lists what else I understand.")))
             return state, replies + self._continue(state, force_question=True)
         for fact, reason in extraction.rejected.items():
-            label = words.FACT_LABELS.get(fact, fact).lower()
+            label = wording.FACT_LABELS.get(fact, fact).lower()
             replies.append(Reply(kind="notice", text=f"I didn't take that as {label}: {reason}."))
         changed = self._apply(state, extraction, replies)
         if extraction.conflicts:
             fact, values = next(iter(extraction.conflicts.items()))
             state.clarifying = dict(extraction.conflicts)
             state.asked = fact
-            options = " or ".join(words.fact_value(fact, value) for value in values)
+            options = " or ".join(wording.fact_value(fact, value) for value in values)
             replies.append(Reply(
                 kind="question",
-                text=f"You said two things about {words.FACT_LABELS[fact].lower()}: {options}. "
+                text=f"You said two things about {wording.FACT_LABELS[fact].lower()}: {options}. "
                      "Which one holds?",
-                quick_answers=[QuickAnswer(label=words.fact_value(fact, value).capitalize(),
+                quick_answers=[QuickAnswer(label=wording.fact_value(fact, value).capitalize(),
                                            value=f"{asking.SET_PREFIX} {fact} {value}")
                                for value in values]))
             return state, replies
@@ -133,44 +132,37 @@ class Engine:
             return self._validated(fact, value, text)
         extraction = self.extractor(text)
         asked = state.asked
-        if asked and asked not in extraction.facts and not extraction.conflicts:
+        if asked and asked not in extraction.stated() and not extraction.conflicts:
             picked = asking.read_bare_answer(asked, text) if text.strip().isdecimal() else None
             if picked is not None:
                 return self._validated(asked, picked, text)
             if asked == "monthly_tokens" and any(ch.isdigit() for ch in text):
                 retry = self.extractor(f"{text} tokens per month")
-                if "monthly_tokens" in retry.facts:
-                    extraction.facts["monthly_tokens"] = retry.facts["monthly_tokens"]
-                    extraction.evidence["monthly_tokens"] = text
-                    extraction.derivations["monthly_tokens"] = retry.derivations.get(
-                        "monthly_tokens", "")
+                if retry.facts.monthly_tokens is not None:
+                    extraction = extraction.with_fact(
+                        "monthly_tokens", retry.facts.monthly_tokens, text,
+                        retry.derivations.get("monthly_tokens", ""))
                 elif "monthly_tokens" in retry.rejected:
                     extraction.rejected["monthly_tokens"] = retry.rejected["monthly_tokens"]
-            elif not extraction.facts and len(text.split()) <= 6:
+            elif not extraction.stated() and len(text.split()) <= 6:
                 bare = asking.read_bare_answer(asked, text)
                 if bare is not None:
-                    extraction.facts[asked] = bare
-                    extraction.evidence[asked] = text
+                    extraction = extraction.with_fact(asked, bare, text)
         return extraction
 
     def _validated(self, fact: str, value: str, text: str) -> Extraction:
-        extraction = Extraction()
-        if fact not in REQUIRED_FACTS and fact not in CATEGORICAL_FACTS:
-            extraction.rejected[fact] = "that is not a fact I track"
-            return extraction
+        if fact not in STATED_FACTS:
+            return Extraction(rejected={fact: "that is not a fact I track"})
         try:
-            checked = WorkloadFacts.model_validate({fact: value})
+            return Extraction().with_fact(fact, value, text)
         except ValidationError as exc:
-            extraction.rejected[fact] = exc.errors()[0]["msg"]
-            return extraction
-        extraction.facts[fact] = checked.model_dump(mode="json")[fact]
-        extraction.evidence[fact] = text
-        return extraction
+            return Extraction(rejected={fact: exc.errors()[0]["msg"]})
 
     def _apply(self, state: ConversationState, extraction: Extraction, replies: list[Reply]
                ) -> list[str]:
         noted, updated = [], []
-        for fact, value in extraction.facts.items():
+        stated = extraction.stated()
+        for fact, value in stated.items():
             note = FactNote(value=value, evidence=extraction.evidence.get(fact, ""),
                             derivation=extraction.derivations.get(fact, ""), turn=state.turns)
             previous = state.current.facts.get(fact)
@@ -181,14 +173,14 @@ class Engine:
             if previous is None:
                 noted.append(_describe(fact, note))
             else:
-                was = words.fact_value(fact, str(previous.value))
+                was = wording.fact_value(fact, str(previous.value))
                 updated.append(f"{_describe(fact, note)}, was {was}")
-        if state.asked in extraction.facts:
+        if state.asked in stated:
             state.asked = None
         lines = [f"Noted: {line}" for line in noted] + [f"Updated: {line}" for line in updated]
         if lines:
             replies.append(Reply(kind="noted", text="\n".join(lines)))
-        return [*extraction.facts]
+        return [*stated]
 
     # -- asking and advising ------------------------------------------------------------------
 
@@ -196,8 +188,8 @@ class Engine:
                   force_question: bool = False, resume: bool = False) -> list[Reply]:
         if state.stage == "advised" and not changed:
             return []
-        facts = WorkloadFacts.model_validate(state.current.values())
-        questions = next_questions(facts, self.policy)
+        current = state.current.workload()
+        questions = next_questions(current, self.policy)
         open_questions = [q for q in questions if q.can_change]
         if open_questions and not (state.stage == "advised" and changed):
             first = open_questions[0].fact
@@ -208,32 +200,22 @@ class Engine:
         if force_question and not changed and state.stage == "gathering" and not state.current.facts:
             return []
         unasked = [q.fact for q in questions if not q.can_change]
-        return [self._advise(state, unasked=unasked)]
+        return [self._advise(state, current, unasked=unasked)]
 
-    def _facts_for_scoring(self, state: ConversationState,
-                           overrides: dict[str, object] | None = None) -> WorkloadFacts | Portfolio:
-        current = {**state.current.values(), **(overrides or {})}
-        if state.current.name:
-            current["name"] = state.current.name
-        workload = WorkloadFacts.model_validate(current)
-        if not state.earlier:
-            return workload
-        cases = [WorkloadFacts.model_validate({**case.values(), "name": case.name})
-                 for case in state.earlier]
-        return Portfolio(use_cases=[*cases, workload])
-
-    def _advise(self, state: ConversationState, unasked: list[str] | None = None,
-                overrides: dict[str, object] | None = None,
+    def _advise(self, state: ConversationState, current: WorkloadFacts,
+                unasked: list[str] | None = None,
                 what_if: dict[str, str | int] | None = None) -> Reply:
-        facts = self._facts_for_scoring(state, overrides)
+        """Advice on `current` (the current use case, or a what-if variant of it, `what_if`
+        naming the facts it changed)."""
+        facts = state.scored_facts(current)
         result = recommend(facts, self.policy)
         advice = build_advice(result, facts, self.guidance, what_if=what_if, unasked=unasked or [],
                               index_version=self._safe_index_version())
         if what_if is None:
             state.stage = "advised"
             state.asked = None
-            state.last_result = result.model_dump(mode="json")
-        return Reply(kind="advice", text=words.headline(result), advice=advice)
+            state.last_result = result
+        return Reply(kind="advice", text=wording.headline(result), advice=advice)
 
     def _safe_index_version(self) -> str:
         try:
@@ -258,7 +240,7 @@ class Engine:
             if not state.current.facts:
                 notice = Reply(kind="notice", text="Tell me something about the workload first.")
                 return state, [*replies, notice, *self._continue(state, force_question=True)]
-            return state, [*replies, self._advise(state, unasked=[])]
+            return state, [*replies, self._advise(state, state.current.workload(), unasked=[])]
         if command.name == "what_if":
             return state, replies + self._what_if(state, command.argument)
         return self._add_use_case(state, command.argument, replies)
@@ -269,10 +251,9 @@ class Engine:
             title = case.name or f"use case {index}"
             known = [_describe(f, n) for f, n in case.facts.items()] or ["nothing yet"]
             lines.append(f"*{title}*: " + "; ".join(known))
-        facts = WorkloadFacts.model_validate(state.current.values())
-        missing = next_questions(facts, self.policy)
+        missing = next_questions(state.current.workload(), self.policy)
         if missing:
-            parts = [f"{words.FACT_LABELS[q.fact].lower()}"
+            parts = [f"{wording.FACT_LABELS[q.fact].lower()}"
                      + ("" if q.can_change else " (can't change the answer)") for q in missing]
             lines.append("Still missing: " + ", ".join(parts))
         else:
@@ -281,17 +262,19 @@ class Engine:
 
     def _what_if(self, state: ConversationState, change: str) -> list[Reply]:
         extraction = self.extractor(change)
-        if not extraction.facts and any(ch.isdigit() for ch in change):
+        if not extraction.stated() and any(ch.isdigit() for ch in change):
             retry = self.extractor(f"{change} tokens per month")
-            extraction = retry if "monthly_tokens" in retry.facts else extraction
-        if not extraction.facts:
+            extraction = retry if retry.facts.monthly_tokens is not None else extraction
+        changes = extraction.stated()
+        if not changes:
             return [Reply(kind="notice", text="I couldn't read a change in that. Try "
                           "`what if 500M tokens/month` or `what if latency is critical`.")]
         if not state.current.facts:
             return [Reply(kind="notice", text="Tell me about the workload first; then I can "
                           "compare what-ifs against it.")]
-        overrides: dict[str, object] = dict(extraction.facts)
-        return [self._advise(state, overrides=overrides, what_if=extraction.facts)]
+        variant = state.current.workload().model_copy(
+            update=extraction.facts.model_dump(exclude_none=True))
+        return [self._advise(state, variant, what_if=changes)]
 
     def _add_use_case(self, state: ConversationState, name: str, replies: list[Reply]
                       ) -> tuple[ConversationState, list[Reply]]:
