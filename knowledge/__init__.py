@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from knowledge.answer import Answer, Citation
 from knowledge.base import GUIDES, KnowledgeBase
-from knowledge.documents import TOPICS, Document, DocumentError
+from knowledge.documents import TOPICS, Document
 from knowledge.embeddings import MiniLMEmbedder
+from knowledge.errors import DocumentError, EvalSetError, IndexUnavailable, KnowledgeError
 from knowledge.ingest import IngestReport
 from knowledge.retrieval import Passage
-from knowledge.store import IndexUnavailable
 
 __all__ = [
     "GUIDES",
@@ -17,9 +17,11 @@ __all__ = [
     "Citation",
     "Document",
     "DocumentError",
+    "EvalSetError",
     "IndexUnavailable",
     "IngestReport",
     "KnowledgeBase",
+    "KnowledgeError",
     "MiniLMEmbedder",
     "Passage",
 ]

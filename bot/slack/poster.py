@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import AdvisorError
 from bot.slack.render import SlackMessage
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ WORKING_AFTER = 1.5
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 
 
-class SlackCallFailed(Exception):
+class SlackCallFailed(AdvisorError):
     def __init__(self, method: str, error: str, transient: bool = False) -> None:
         super().__init__(f"{method}: {error}")
         self.method = method
@@ -29,7 +30,7 @@ class SlackCallFailed(Exception):
         the same call may well succeed later."""
 
 
-class Undelivered(Exception):
+class Undelivered(AdvisorError):
     """Slack would not take these replies for now; `replies` are the unsent ones, in order, as
     `reply_payload` dicts, ready to be sent later with `Poster.send`."""
 

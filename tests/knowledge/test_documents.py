@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from knowledge.chunking import chunk_document
-from knowledge.documents import DocumentError, discover, load_document
+from knowledge.documents import discover, load_document
+from knowledge.errors import DocumentError
 from tests.knowledge.conftest import write_guide
 
 

@@ -15,7 +15,6 @@ from slack_bolt import App
 
 from bot.observability import Metrics, build_handler
 from bot.services import Services
-from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.server import AdvisorWSGI
 from tests.bot.slack.conftest import SECRET, TOKEN, Slack
@@ -31,8 +30,8 @@ def metrics() -> Metrics:
 
 
 @pytest.fixture
-def app(settings: Settings, services: Services, metrics: Metrics) -> App:
-    return build_app(settings, services, metrics=metrics)
+def app(services: Services, metrics: Metrics) -> App:
+    return build_app(services, metrics=metrics)
 
 
 @pytest.fixture

@@ -60,8 +60,8 @@ def services(settings: Settings, guide_kb: KnowledgeBase) -> Iterator[Services]:
 
 
 @pytest.fixture
-def app(settings: Settings, services: Services) -> App:
-    return build_app(settings, services)
+def app(services: Services) -> App:
+    return build_app(services)
 
 
 class Slack:

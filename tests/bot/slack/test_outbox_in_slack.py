@@ -28,7 +28,7 @@ def _message(text: str) -> SlackMessage:
 @pytest.fixture
 def bare_app(settings: Settings, services: Services, fake: FakeSlack) -> ObservedApp:
     """The app with a client that does not retry, so each outage answer is final at once."""
-    return build_app(settings, services, client=WebClient(token=TOKEN, base_url=fake.base_url))
+    return build_app(services, client=WebClient(token=TOKEN, base_url=fake.base_url))
 
 
 @pytest.fixture
