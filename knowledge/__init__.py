@@ -5,13 +5,15 @@ from __future__ import annotations
 from knowledge.answer import Answer, Citation
 from knowledge.base import GUIDES, KnowledgeBase
 from knowledge.documents import TOPICS, Document
-from knowledge.embeddings import MiniLMEmbedder
+from knowledge.embeddings import SAVED_ENCODER, MiniLMEmbedder
 from knowledge.errors import DocumentError, EvalSetError, IndexUnavailable, KnowledgeError
+from knowledge.evaluate import evaluate, load_eval_set
 from knowledge.ingest import IngestReport
 from knowledge.retrieval import Passage
 
 __all__ = [
     "GUIDES",
+    "SAVED_ENCODER",
     "TOPICS",
     "Answer",
     "Citation",
@@ -24,4 +26,6 @@ __all__ = [
     "KnowledgeError",
     "MiniLMEmbedder",
     "Passage",
+    "evaluate",
+    "load_eval_set",
 ]

@@ -103,7 +103,7 @@ def evaluate(
     ] = None,
 ) -> None:
     """Print recall@1/3/5 and MRR for dense, BM25 and hybrid retrieval on a labelled set."""
-    from knowledge.evaluate import evaluate, load_eval_set
+    from knowledge import evaluate, load_eval_set
 
     items = load_eval_set(eval_set)
     kb = _ready(ctx)

@@ -60,7 +60,7 @@ def _prepare_guidance(settings: Settings) -> None:
     import resource
     import subprocess
 
-    from knowledge.embeddings import SAVED_ENCODER
+    from knowledge import SAVED_ENCODER
 
     if (settings.encoder_dir / SAVED_ENCODER).is_file():
         return

@@ -15,7 +15,7 @@ from bot.commands import register_all
 from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder
 from tests import servers
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 from tests.knowledge.conftest import write_guide
 
 register_all(app)
