@@ -3,6 +3,8 @@ with `ast` over every module, and a check that the table can fail."""
 
 from __future__ import annotations
 
+import ast
+import builtins
 import importlib
 import sys
 from dataclasses import dataclass
@@ -167,3 +169,29 @@ def test_public_names_are_defined_and_are_what_others_import(face: str) -> None:
         home = getattr(value, "__module__", face)
         if isinstance(home, str) and home.split(".")[0] == face.split(".")[0]:
             assert _within(home, (face,)), f"{face}.{name} comes from {home}, outside {face}"
+
+
+def _exception_classes_outside_hierarchy(root: Path, package: str) -> list[str]:
+    """Classes in `package` whose only bases are builtin exceptions."""
+    def builtin_exception(base: ast.expr) -> bool:
+        value = getattr(builtins, base.id, None) if isinstance(base, ast.Name) else None
+        return isinstance(value, type) and issubclass(value, BaseException)
+
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.bases and all(map(builtin_exception, node.bases)):
+                found.append(f"{path.relative_to(root)}: {node.name}")
+    return found
+
+
+@pytest.mark.parametrize(("package", "base"), [("bot", "AdvisorError"), ("knowledge", "KnowledgeError")])
+def test_errors_derive_from_their_room_base(package: str, base: str) -> None:
+    outside = _exception_classes_outside_hierarchy(ROOT, package)
+    assert [entry for entry in outside if not entry.endswith(f": {base}")] == []
+
+
+def test_error_check_reports_a_bare_exception_class(tmp_path: Path) -> None:
+    _write(tmp_path, {"bot/x.py": "class Oops(RuntimeError):\n    pass\n"
+                                  "class Fine(AdvisorError, ValueError):\n    pass\n"})
+    assert _exception_classes_outside_hierarchy(tmp_path, "bot") == ["bot/x.py: Oops"]

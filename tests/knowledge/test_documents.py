@@ -7,7 +7,7 @@ import pytest
 from knowledge.chunking import chunk_document
 from knowledge.documents import discover, load_document
 from knowledge.errors import DocumentError
-from tests.knowledge.conftest import write_guide
+from tests.helpers.knowledge import write_guide
 
 
 def test_load_document_reads_front_matter(tmp_path: Path) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 from bot.conversation import Engine
 from bot.conversation.service import ConversationService
 from bot.store import Store
 from scoring import load_policy
+from tests.helpers.threads import run_in_threads
 
 ENGINE = Engine(load_policy(), None)
 
@@ -35,22 +34,13 @@ def test_service_concurrent_turns_on_one_conversation_lose_nothing(store_url: st
     store.migrate()
     messages = ["approved vendors only", "about 3M tokens a day", "our internal ticket codes",
                 "3 ML engineers running models in prod", "a few seconds is fine"]
-    errors: list[BaseException] = []
 
     def send(message: str) -> None:
-        try:
-            own = Store(store_url)
-            ConversationService(ENGINE, own).handle("slack:T:C:1.0", message)
-            own.close()
-        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
+        own = Store(store_url)
+        ConversationService(ENGINE, own).handle("slack:T:C:1.0", message)
+        own.close()
 
-    threads = [threading.Thread(target=send, args=(message,)) for message in messages]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not run_in_threads(send, [(message,) for message in messages])
     state = ConversationService(ENGINE, store).load("slack:T:C:1.0")
     assert set(state.current.values()) == {"data_residency", "monthly_tokens", "specialization",
                                            "ml_expertise", "latency"}

@@ -14,10 +14,10 @@ from bot.slack import ids
 from bot.slack.app import ObservedApp, build_app
 from bot.slack.poster import Poster, SlackCallFailed, Undelivered, call, reply_payload
 from bot.slack.render import SlackMessage
-from tests.bot.slack.conftest import TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.fake_slack import TEAM_ID
 from tests.bot.slack.fakes.signing import event_body
+from tests.helpers.slack import TOKEN, Slack
 from tests.servers import free_port
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.store import InboxItem, Store
+from tests.helpers.threads import run_in_threads
 
 KEY = "slack:T1:C1:1712345678.000100"
 
@@ -62,7 +63,6 @@ def test_two_threads_process_every_message_once_in_ts_order(
     numbers = itertools.count(1)
     enqueue_lock = threading.Lock()
     processed_by: dict[str, int] = {}
-    errors: list[BaseException] = []
 
     def handle(item: InboxItem) -> dict[str, Any]:
         with lock:
@@ -88,19 +88,11 @@ def test_two_threads_process_every_message_once_in_ts_order(
                 done += own.drain(KEY, holder, handle, until_ts=ts)
                 item = own.get_item(KEY, ts)
                 assert item is not None and item.processed
-        except BaseException as error:
-            errors.append(error)
         finally:
             processed_by[name] = done
             own.close()
 
-    threads = [threading.Thread(target=worker, args=(f"t{i}", holder)) for i, holder in enumerate(holders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert run_in_threads(worker, [(f"t{i}", holder) for i, holder in enumerate(holders)]) == []
     assert overlapped == []
     assert seen == [f"{n}.000100" for n in range(1, 41)]
     assert sum(processed_by.values()) == 40

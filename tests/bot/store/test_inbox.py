@@ -12,17 +12,10 @@ from bot.store import Store, create_store_engine
 from bot.store.inbox import ts_sort_key
 from bot.store.migrations import alembic_config
 from bot.store.models import Base
+from tests.helpers.clock import FakeClock
 
 KEY = "slack:T1:C1:1712345678.000100"
 MINUTE = timedelta(minutes=1)
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.mark.parametrize(

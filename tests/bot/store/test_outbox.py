@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.store import OutboxItem, Store, create_store_engine
 from bot.store.migrations import alembic_config
 from bot.store.models import OutboxRow
+from tests.helpers.threads import run_in_threads
 
 KEY = "slack:T1:C1:1712345678.000100"
 OTHER = "slack:T1:C2:1712345678.000200"
@@ -324,7 +325,6 @@ def test_prune_outbox_keeps_replies_finished_within_the_window(
 
 def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: Store) -> None:
     batches, per_batch = 15, 3
-    errors: list[BaseException] = []
     start = threading.Barrier(4)
 
     def worker(name: str) -> None:
@@ -334,18 +334,10 @@ def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: St
             for batch in range(batches):
                 replies = [{"worker": name, "n": batch * per_batch + i} for i in range(per_batch)]
                 own.queue_replies(KEY, replies)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
         finally:
             own.close()
 
-    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
+    assert run_in_threads(worker, [(f"w{n}",) for n in range(4)]) == []
 
     items = store.unsent_replies(KEY)
     total = 4 * batches * per_batch

@@ -3,13 +3,7 @@ from __future__ import annotations
 from bot.conversation import Advice
 from bot.render import words
 from bot.slack.render import decision_summary
-from tests.bot.slack.render.conftest import (
-    FakeGuidance,
-    assert_valid,
-    portfolio_advice,
-    record_for,
-    texts,
-)
+from tests.helpers.render import FakeGuidance, assert_valid, portfolio_advice, record_for, texts
 
 LINK = "https://example.slack.com/archives/C1/p1700000000000100"
 

@@ -4,7 +4,7 @@ from bot.conversation import Advice, Engine, QuickAnswer, Reply
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from scoring import load_policy
-from tests.bot.slack.render.conftest import (
+from tests.helpers.render import (
     CITATION,
     DESCRIPTION,
     KEY,

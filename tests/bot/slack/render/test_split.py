@@ -6,15 +6,7 @@ from bot.conversation import Advice, Reply
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from bot.slack.render.blocks import split_line, text_sections
-from tests.bot.slack.render.conftest import (
-    CITATION,
-    KEY,
-    FakeGuidance,
-    assert_valid,
-    buttons,
-    portfolio_advice,
-    texts,
-)
+from tests.helpers.render import CITATION, KEY, FakeGuidance, assert_valid, buttons, portfolio_advice, texts
 
 FILLER = ("This rationale goes on at length about throughput, utilisation, staffing and risk, "
           "so that the message has to be split. ")

@@ -13,7 +13,7 @@ from bot.slack.render import (
 )
 from bot.store.models import DecisionRecord
 from scoring import Choice
-from tests.bot.slack.render.conftest import assert_valid, buttons, record_for, texts
+from tests.helpers.render import assert_valid, buttons, record_for, texts
 
 
 def decisions(advice: Advice, count: int, title: str = "Workload") -> list[DecisionRecord]:
