@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from bot.settings import Settings
+
+REPORTED = {"bot.errors": ("UserError",), "bot.store": ("StoreUnavailable",),
+            "knowledge": ("KnowledgeError",), "scoring": ("PolicyError",)}
+"""The errors a person can act on from their message alone (what they typed, a policy file, an
+unreachable database or index), by the module that defines them. Anything else is a bug and
+keeps its traceback."""
+
+
+def is_reported(error: BaseException) -> bool:
+    """Whether `error` is one the CLI prints as one line. A module not imported yet cannot have
+    raised its errors, so none is imported just to check (an error stays quick to print)."""
+    for module_name, names in REPORTED.items():
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(error, tuple(getattr(module, n) for n in names)):
+            return True
+    return False
+
+
+class AdvisorGroup(TyperGroup):
+    """The command group, printing every command's reportable error as one `error:` line on
+    stderr with exit status 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:  # not swallowed: only a reported error stops here
+            if not is_reported(error):
+                raise
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+
 
 app = typer.Typer(
     name="llm-advisor",
@@ -14,16 +47,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=AdvisorGroup,
 )
-
-
-class UserError(Exception):
-    """A problem with what the user gave us; printed as one line, exit status 2."""
-
-
-def fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
 
 
 @app.callback()
@@ -46,11 +71,7 @@ def recommend(
     from bot.commands.recommend import run_recommend
 
     settings: Settings = ctx.obj
-    try:
-        output = run_recommend(facts, as_json, policy_file or settings.policy_file)
-    except UserError as error:
-        raise fail(str(error)) from None
-    typer.echo(output)
+    typer.echo(run_recommend(facts, as_json, policy_file or settings.policy_file))
 
 
 def _register_optional_commands() -> None:

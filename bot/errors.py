@@ -1,4 +1,4 @@
-"""Turn validation errors into one clear line for a person."""
+"""The bot's errors: one base class, and one clear line for a person from a validation error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,12 @@ from pydantic import ValidationError
 
 
 class AdvisorError(Exception):
-    """Base class of the bot's own errors."""
+    """Base class of every error the bot raises on purpose."""
+
+
+class UserError(AdvisorError):
+    """A problem with what the user gave us or configured; the CLI prints it as one line and
+    exits with status 2."""
 
 
 def describe_validation_error(error: ValidationError, allowed: list[str] | None = None) -> str:

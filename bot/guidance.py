@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from bot.errors import AdvisorError
+
 if TYPE_CHECKING:
     from knowledge import Answer, KnowledgeBase, Passage
 
@@ -21,8 +23,8 @@ RETRY_AFTER = 10.0
 """Seconds between attempts to reopen an unreachable index."""
 
 
-class GuidanceUnavailable(RuntimeError):
-    pass
+class GuidanceUnavailable(AdvisorError):
+    """The index is out of reach for now; the message says why."""
 
 
 class ReconnectingGuidance:
@@ -58,7 +60,7 @@ class ReconnectingGuidance:
                     self._kb = self._opener()
                     self.problem = ""
                     log.info("guidance index available again")
-                except Exception as exc:
+                except Exception as exc:  # whatever reopening raised, advice goes on without sources
                     self.problem = str(exc)
                     log.warning("guidance index still unavailable: %s", exc)
                     raise GuidanceUnavailable(self.problem) from exc
@@ -69,7 +71,7 @@ class ReconnectingGuidance:
         is left for a later request to reopen."""
         try:
             self.knowledge().warm_up()
-        except Exception as exc:
+        except Exception as exc:  # a warm-up only: the first question does the work instead
             log.warning("guidance not warmed up: %s", exc)
 
     def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None) -> list[Passage]:

@@ -1,4 +1,8 @@
-"""Wiring: the policy, store, knowledge base and engine that every adapter shares."""
+"""Wiring: the policy, store, knowledge base and engine that every adapter shares.
+
+Below the commands this is the one module that reads `Settings`: everything else is handed the
+parts it needs.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
 
 from bot.conversation import Engine
 from bot.conversation.service import ConversationService
@@ -21,15 +27,31 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class SlackConfig:
+    """How to reach Slack and verify its requests."""
+
+    bot_token: SecretStr | None
+    signing_secret: SecretStr | None
+    """None in Socket Mode, where requests arrive over the app token's socket instead."""
+    app_token: SecretStr | None
+    api_url: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> SlackConfig:
+        return cls(bot_token=settings.slack_bot_token, signing_secret=settings.slack_signing_secret,
+                   app_token=settings.slack_app_token, api_url=settings.slack_api_url)
+
+
 @dataclass
 class Services:
-    settings: Settings
     policy: Policy
     store: Store
     knowledge: ReconnectingGuidance
     """The guidance index; while it is unreachable, advice is given without sources."""
     engine: Engine
     conversations: ConversationService
+    slack: SlackConfig
 
 
 def store_url(settings: Settings) -> str:
@@ -37,27 +59,39 @@ def store_url(settings: Settings) -> str:
     return settings.database_url or f"sqlite:///{settings.sqlite_path}"
 
 
-def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
-    """The knowledge base, built on first use; raises IndexUnavailable when out of reach."""
+def open_store(settings: Settings) -> Store:
+    """The configured database, migrated; raises StoreUnavailable with a clear message."""
+    store = Store(store_url(settings))
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()  # nothing else holds it to close later
+        raise
+    return store
+
+
+def open_knowledge(settings: Settings) -> KnowledgeBase:
+    """The configured knowledge base, as it is (possibly empty); raises IndexUnavailable when it
+    is out of reach."""
     from knowledge import KnowledgeBase, MiniLMEmbedder
 
-    kb = KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders,
-                            embedder=MiniLMEmbedder(cache_dir=settings.encoder_dir))
-    kb.ensure_built(progress)
-    return kb
+    return KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders,
+                              embedder=MiniLMEmbedder(cache_dir=settings.encoder_dir))
 
 
 def guidance(settings: Settings, progress: Progress | None = None,
              initial: KnowledgeBase | None = None) -> ReconnectingGuidance:
-    """The guidance, opened now if possible and reopened later if not."""
+    """The guidance, opened (and built on first use) now if possible and reopened later if not."""
     def opener() -> KnowledgeBase:
-        return open_knowledge(settings, progress)
+        kb = open_knowledge(settings)
+        kb.ensure_built(progress)
+        return kb
 
     if initial is not None:
         return ReconnectingGuidance(opener, initial=initial)
     try:
         return ReconnectingGuidance(opener, initial=opener())
-    except Exception as exc:
+    except Exception as exc:  # start without sources whatever went wrong; they come back later
         log.warning("guidance index unavailable: %s", exc)
         return ReconnectingGuidance(opener, problem=str(exc))
 
@@ -66,8 +100,7 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
                    progress: Progress | None = None) -> Services:
     """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
     policy = load_policy(settings.policy_file)
-    store = Store(store_url(settings))
-    store.migrate()
+    store = open_store(settings)
     kb = guidance(settings, progress, knowledge)
     extractor = None
     if settings.llm_model:
@@ -76,5 +109,6 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
         extractor = load_fallback(settings.llm_model)
     engine = Engine(policy, kb, index_version=lambda: kb.version,
                     **({"extractor": extractor} if extractor is not None else {}))
-    return Services(settings=settings, policy=policy, store=store, knowledge=kb, engine=engine,
-                    conversations=ConversationService(engine, store.conversations))
+    return Services(policy=policy, store=store, knowledge=kb, engine=engine,
+                    conversations=ConversationService(engine, store.conversations),
+                    slack=SlackConfig.of(settings))

@@ -161,7 +161,7 @@ class SentenceVectors:
         try:
             rows = int(self.collection.count())
             found = self._read(None) if 0 < rows <= self.PRELOAD_ROWS else {}
-        except Exception as exc:
+        except Exception as exc:  # a warm-up only: any index failure leaves answers to read later
             log.warning("could not preload sentence vectors: %s", exc)
             return 0
         self._preloaded = True

@@ -10,7 +10,7 @@ from knowledge.answer import Answer, SentenceVectors, answer_question
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 from knowledge.ingest import IngestReport, Progress, ingest
 from knowledge.retrieval import HybridRetriever, Mode, Passage
-from knowledge.store import SENTENCES, open_client, open_collection
+from knowledge.vector_index import SENTENCES, open_client, open_collection
 
 GUIDES = Path(__file__).resolve().parent / "guides"
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.errors import DocumentError
+
 TOPICS: tuple[str, ...] = (
     "data_residency",
     "specialization",
@@ -24,10 +26,6 @@ SUFFIXES = (".md", ".markdown", ".txt")
 REQUIRED_KEYS = ("id", "title", "topics")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _SLUG = re.compile(r"[^a-z0-9]+")
-
-
-class DocumentError(ValueError):
-    """A document that cannot be read or parsed; the message names the file."""
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,7 @@ class TracedEncoder:
             encoder = cls(tokenizer, module)
             encoder.probes = [[float(x) for x in vector] for vector in meta["probes"]]
             drift = encoder.drift()
-        except Exception as exc:
+        except Exception as exc:  # a file from another torch or a torn write: compile again
             log.warning("saved query encoder %s is unreadable (%s: %s); compiling again",
                         path, type(exc).__name__, exc)
             return None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from knowledge.chunking import SECTION_SEPARATOR
+from knowledge.errors import EvalSetError
 from knowledge.retrieval import HybridRetriever, Mode, Passage
 
 MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
@@ -29,11 +32,14 @@ class Scores:
     questions: int
 
 
-class EvalSetError(ValueError):
-    pass
+def packaged_eval_set() -> Traversable:
+    """The labelled question set that ships inside the package (wheel and image alike)."""
+    return files("knowledge") / "eval_set.json"
 
 
-def load_eval_set(path: Path) -> list[Labelled]:
+def load_eval_set(path: Path | Traversable | None = None) -> list[Labelled]:
+    """The labelled questions in `path` (the packaged set when None); raises EvalSetError."""
+    path = packaged_eval_set() if path is None else path
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [Labelled(item["question"],

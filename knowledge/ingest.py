@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from knowledge.chunking import Chunk, chunk_document
 from knowledge.documents import Document, discover
 from knowledge.embeddings import Embedder
-from knowledge.store import index_version
+from knowledge.vector_index import index_version
 
 Progress = Callable[[int, int], None]
 """Called with (chunks embedded so far, chunks to embed)."""

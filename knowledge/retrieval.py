@@ -12,7 +12,7 @@ from typing import Any, Literal
 from knowledge.embeddings import Embedder
 from knowledge.lexical import LexicalIndex, terms
 from knowledge.query import expand_query
-from knowledge.store import index_version
+from knowledge.vector_index import index_version
 
 Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 10

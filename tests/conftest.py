@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from knowledge import KnowledgeBase
     from knowledge.embeddings import MiniLMEmbedder
 
-ROOT = Path(__file__).resolve().parents[1]
-
 _OWN_VARIABLES = (
     "ADVISOR_DATA_DIR",
     "ADVISOR_POLICY_FILE",

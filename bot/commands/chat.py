@@ -9,27 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.errors import UserError
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.services import Services
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
 def _services(settings: Settings) -> Services:
     from bot.services import build_services
-    from bot.store import StoreUnavailable
-    from scoring import PolicyError
 
     typer.echo("Loading the guidance index and the embedding model...", err=True)
-    try:
-        services = build_services(settings)
-    except (PolicyError, StoreUnavailable) as exc:
-        raise _fail(str(exc)) from None
+    services = build_services(settings)
     if not services.knowledge.available:
         typer.echo(f"warning: {services.knowledge.problem}; answers come without sources.", err=True)
     return services
@@ -85,7 +76,7 @@ def chat(
         try:
             text = sys.stdin.read() if str(script) == "-" else script.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise _fail(f"{script}: cannot read ({exc})") from None
+            raise UserError(f"{script}: cannot read ({exc})") from None
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     services = _services(settings)
     key = f"cli:{session}"

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from bot.errors import UserError
 from bot.extraction import Extraction, extract
 
 
@@ -49,7 +50,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show the workload facts a message states, with the words that support each one."""
         if not text.strip():
-            typer.echo("error: the message is empty; pass the text to read in quotes", err=True)
-            raise typer.Exit(code=2)
+            raise UserError("the message is empty; pass the text to read in quotes")
         result = extract(text)
         typer.echo(as_json(result) if json_output else render(result))

@@ -8,29 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.settings import Settings
+from bot.errors import UserError
 
 if TYPE_CHECKING:
     from knowledge import IngestReport, KnowledgeBase
 
-DEFAULT_EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "knowledge" / "eval_set.json"
 PROGRESS_FROM = 32
 """Below this many chunks to embed an ingest is quick enough to need no progress bar."""
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
-def open_knowledge(settings: Settings) -> KnowledgeBase:
-    from knowledge import IndexUnavailable, KnowledgeBase, MiniLMEmbedder
-
-    try:
-        return KnowledgeBase.open(settings.index_dir, settings.chroma_url, settings.guide_folders,
-                                  embedder=MiniLMEmbedder(cache_dir=settings.encoder_dir))
-    except IndexUnavailable as exc:
-        raise _fail(str(exc)) from None
 
 
 def run_ingest(kb: KnowledgeBase, folders: list[Path] | None = None) -> IngestReport:
@@ -61,10 +45,12 @@ def ingest(
     ] = None,
 ) -> None:
     """Build or update the guidance index, skipping unchanged documents."""
+    from bot.services import open_knowledge
+
     kb = open_knowledge(ctx.obj)
     for path in paths or []:
         if not path.is_dir():
-            raise _fail(f"{path}: not a folder")
+            raise UserError(f"{path}: not a folder")
     report = run_ingest(kb, paths)
     for problem in report.problems:
         typer.echo(f"skipped: {problem}", err=True)
@@ -77,6 +63,8 @@ def ingest(
 
 
 def _ready(ctx: typer.Context) -> KnowledgeBase:
+    from bot.services import open_knowledge
+
     kb = open_knowledge(ctx.obj)
     if kb.is_empty():
         typer.echo("The guidance index is empty; building it now (first use)...", err=True)
@@ -93,9 +81,9 @@ def ask(
 ) -> None:
     """Answer a question from the guidance, citing the passages used."""
     if not question.strip():
-        raise _fail("the question is empty; ask something like \"why does latency matter?\"")
+        raise UserError("the question is empty; ask something like \"why does latency matter?\"")
     if len(question) > 2000:
-        raise _fail("the question is longer than 2,000 characters; shorten it")
+        raise UserError("the question is longer than 2,000 characters; shorten it")
     answer = _ready(ctx).ask(question.strip(), k=k)
     if as_json:
         typer.echo(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
@@ -110,15 +98,14 @@ def ask(
 
 def evaluate(
     ctx: typer.Context,
-    eval_set: Annotated[Path, typer.Option("--set", help="Labelled questions (JSON).")] = DEFAULT_EVAL_SET,
+    eval_set: Annotated[Path | None, typer.Option(
+        "--set", help="Labelled questions (JSON; default: the set shipped with llm-advisor).")
+    ] = None,
 ) -> None:
     """Print recall@1/3/5 and MRR for dense, BM25 and hybrid retrieval on a labelled set."""
-    from knowledge.evaluate import EvalSetError, evaluate, load_eval_set
+    from knowledge import evaluate, load_eval_set
 
-    try:
-        items = load_eval_set(eval_set)
-    except EvalSetError as exc:
-        raise _fail(str(exc)) from None
+    items = load_eval_set(eval_set)
     kb = _ready(ctx)
     header = f"{'mode':<8} {'recall@1':>9} {'recall@3':>9} {'recall@5':>9} {'MRR':>7}"
     typer.echo(f"{header}  ({len(items)} questions)")

@@ -21,22 +21,17 @@ def prune(
 ) -> None:
     """Delete old conversations and delivery records. Decision records are kept; `forget`
     deletes a user's own."""
-    from bot.services import store_url
-    from bot.store import Store, StoreUnavailable
+    from bot.services import open_store
 
     settings: Settings = ctx.obj
     keep = days if days is not None else settings.retention_days
-    store = Store(store_url(settings))
+    store = open_store(settings)
     try:
-        store.migrate()
         conversations = store.conversations.prune(timedelta(days=keep))
         events_age = timedelta(days=max(keep, MIN_EVENT_DAYS))
         events = store.events.prune(events_age)
         inbox = store.inbox.prune(events_age)
         replies = store.outbox.prune(events_age)
-    except StoreUnavailable as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2) from None
     finally:
         store.close()
     typer.echo(f"Pruned {conversations} conversation(s) idle for over {keep} day(s), "

@@ -8,13 +8,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.errors import describe_validation_error
-from scoring import PolicyError, Portfolio, WorkloadFacts, load_policy, recommend
+from bot.errors import UserError, describe_validation_error
+from scoring import Portfolio, WorkloadFacts, load_policy, recommend
 
 
 def _read(source: str) -> str:
-    from bot.cli import UserError
-
     if source == "-":
         return sys.stdin.read()
     try:
@@ -27,8 +25,6 @@ def _read(source: str) -> str:
 
 def parse_facts(text: str, origin: str) -> WorkloadFacts | Portfolio:
     """Parse a facts document: a workload object, or an object with `use_cases`."""
-    from bot.cli import UserError
-
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -48,16 +44,12 @@ def parse_facts(text: str, origin: str) -> WorkloadFacts | Portfolio:
 
 
 def run_recommend(source: str, as_json: bool, policy_file: str | Path | None) -> str:
-    from bot.cli import UserError
+    """The explanation (or JSON) for the facts in `source`; raises UserError or PolicyError."""
     from bot.render.text import render_recommendation
 
     origin = "stdin" if source == "-" else source
     facts = parse_facts(_read(source), origin)
-    try:
-        policy = load_policy(policy_file)
-        result = recommend(facts, policy)
-    except PolicyError as exc:
-        raise UserError(str(exc)) from None
+    result = recommend(facts, load_policy(policy_file))
     if as_json:
         return result.model_dump_json(indent=2)
     return render_recommendation(result)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from bot.errors import UserError
 from bot.settings import Settings
 
 GIL_SWITCH_SECONDS = 0.001
@@ -59,7 +60,7 @@ def _prepare_guidance(settings: Settings) -> None:
     import resource
     import subprocess
 
-    from knowledge.embeddings import SAVED_ENCODER
+    from knowledge import SAVED_ENCODER
 
     if (settings.encoder_dir / SAVED_ENCODER).is_file():
         return
@@ -83,11 +84,6 @@ def _prepare_guidance(settings: Settings) -> None:
              extra={"peak_rss_mb": round(peak / 1024)})
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code=2)
-
-
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(min=1, max=65535, help="HTTP port.")] = 3000,
@@ -107,10 +103,10 @@ def serve(
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     _tune_malloc()
     if settings.slack_bot_token is None:
-        raise _fail("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
+        raise UserError("SLACK_BOT_TOKEN is not set (environment or .env); without Slack, use "
                     "`llm-advisor chat`")
     if settings.slack_app_token is None and settings.slack_signing_secret is None:
-        raise _fail("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it")
+        raise UserError("SLACK_SIGNING_SECRET is not set; HTTP mode verifies every request with it")
 
     from bot.observability.metrics import Metrics
 
@@ -125,7 +121,7 @@ def serve(
         services = build_services(settings)
         services.knowledge.warm_up()  # before readiness, not on the first question
         _limit_model_threads(model_threads)
-        app = build_app(settings, services, metrics=metrics)
+        app = build_app(services, metrics=metrics)
         assert app.advisor is not None
         Sweeper(app.advisor.delivery).start()
         return app, services

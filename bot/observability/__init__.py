@@ -1,4 +1,7 @@
-"""Observability: structured, redacted logs and Prometheus metrics, injected where they are used."""
+"""Observability: structured, redacted logs and Prometheus metrics, injected where they are used.
+
+Generic: what is specific to Slack (its requests, its Web API's retries) is in `bot.slack.observed`.
+"""
 
 from bot.observability.context import log_context
 from bot.observability.logs import (
@@ -10,25 +13,15 @@ from bot.observability.logs import (
     configure_logging,
 )
 from bot.observability.metrics import CONTENT_TYPE, Metrics
-from bot.observability.slack import (
-    ApiCallRecorder,
-    CountedRetryHandler,
-    SlackRequest,
-    describe_request,
-)
 
 __all__ = [
     "CONTENT_TYPE",
-    "ApiCallRecorder",
-    "CountedRetryHandler",
     "JsonFormatter",
     "LogFormat",
     "Metrics",
     "RedactingFilter",
-    "SlackRequest",
     "TextFormatter",
     "build_handler",
     "configure_logging",
-    "describe_request",
     "log_context",
 ]

@@ -15,30 +15,30 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.observability import ApiCallRecorder, CountedRetryHandler, Metrics, describe_request, log_context
-from bot.services import Services
-from bot.settings import Settings
+from bot.errors import AdvisorError
+from bot.observability import Metrics, log_context
+from bot.services import Services, SlackConfig
 from bot.slack import listeners
 from bot.slack.advisor import SlackAdvisor
+from bot.slack.observed import ApiCallRecorder, CountedRetryHandler, describe_request
 from bot.slack.poster import Poster
 
 request_log = logging.getLogger("bot.slack.requests")
 
 
-class SlackNotConfigured(ValueError):
+class SlackNotConfigured(AdvisorError, ValueError):
     """A required Slack setting is missing."""
 
 
-def web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
+def web_client(config: SlackConfig, metrics: Metrics | None = None) -> WebClient:
     """A client for `SLACK_API_URL` that retries connection errors, 429 (honouring
     Retry-After) and 5xx answers, counting every attempt and retry in `metrics`."""
-    if settings.slack_bot_token is None:
+    if config.bot_token is None:
         raise SlackNotConfigured("SLACK_BOT_TOKEN is not set")
     metrics = metrics or Metrics()
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") \
-        else settings.slack_api_url + "/"
+    base_url = config.api_url if config.api_url.endswith("/") else config.api_url + "/"
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=config.bot_token.get_secret_value(),
         base_url=base_url,
         timeout=15,
         retry_handlers=[
@@ -84,18 +84,19 @@ class ObservedApp(App):
                                    **({"retry_num": retry} if retry else {})})
 
 
-def build_app(settings: Settings, services: Services, client: WebClient | None = None,
+def build_app(services: Services, client: WebClient | None = None,
               metrics: Metrics | None = None) -> ObservedApp:
     """The Bolt app for this workspace, with every listener group registered.
 
     `metrics` receives its requests, turns and Web API calls (a given `client` is used as it
     is: only a client built here counts its calls)."""
-    if settings.slack_signing_secret is None and settings.slack_app_token is None:
+    config = services.slack
+    if config.signing_secret is None and config.app_token is None:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set")
     metrics = metrics or Metrics()
-    client = client or web_client(settings, metrics)
-    signing_secret = (settings.slack_signing_secret.get_secret_value()
-                      if settings.slack_signing_secret else "socket-mode")
+    client = client or web_client(config, metrics)
+    signing_secret = (config.signing_secret.get_secret_value()
+                      if config.signing_secret else "socket-mode")
     app = ObservedApp(
         metrics=metrics,
         client=client,

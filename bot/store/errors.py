@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.errors import AdvisorError
 
-class StoreError(Exception):
+
+class StoreError(AdvisorError):
     """Base class for store failures."""
 
 

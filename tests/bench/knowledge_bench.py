@@ -45,7 +45,7 @@ def run() -> list[Row]:
             ingest_rates.append(first.embedded / first.seconds)
         raw_rate, ingest_rate = max(raw_rates), max(ingest_rates)
         again = kb.ingest()
-        questions = [item.question for item in load_eval_set(ROOT / "tests/knowledge/eval_set.json")]
+        questions = [item.question for item in load_eval_set()]
         kb.search(questions[0])
         hybrid = [timed(lambda q=q: kb.search(q, k=5), 1)[0] for q in questions]
         collection = kb.collection

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 runner = CliRunner()
 EXAMPLE = ROOT / "bot" / "examples" / "support-triage.json"

@@ -18,7 +18,7 @@ from bot.extraction import Extraction, extract
 from bot.extraction.extractor import ALL_RULES
 from scoring.facts import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS, WorkloadFacts
 from tests.bot.extraction_table import CASES, Case
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 def _assert_sound(text: str, result: Extraction) -> None:

@@ -828,3 +828,15 @@ def test_dockerignore_keeps_secrets_and_clutter_out_but_not_the_sources() -> Non
     for source in sources:
         assert not ignored(source.rstrip("/")), f".dockerignore drops {source}, which the Dockerfile copies"
         assert (ROOT / source).exists(), source
+
+
+def test_the_eval_set_is_package_data_that_reaches_the_image() -> None:
+    """`llm-advisor eval` reads its default questions from the installed package."""
+    from knowledge.evaluate import packaged_eval_set
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["knowledge"]
+    assert any(fnmatch.fnmatchcase("eval_set.json", pattern) for pattern in patterns)
+    assert packaged_eval_set().is_file()
+    assert Path(str(packaged_eval_set())) == ROOT / "knowledge" / "eval_set.json"
+    assert not ignored("knowledge/eval_set.json")

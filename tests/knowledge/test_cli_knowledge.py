@@ -15,8 +15,8 @@ from bot.commands import register_all
 from knowledge import KnowledgeBase
 from knowledge.embeddings import MiniLMEmbedder
 from tests import servers
-from tests.conftest import ROOT
-from tests.knowledge.conftest import write_guide
+from tests.helpers.knowledge import write_guide
+from tests.helpers.paths import ROOT
 
 register_all(app)
 runner = CliRunner()

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from knowledge.chunking import chunk_document
-from knowledge.documents import DocumentError, discover, load_document
-from tests.knowledge.conftest import write_guide
+from knowledge.documents import discover, load_document
+from knowledge.errors import DocumentError
+from tests.helpers.knowledge import write_guide
 
 
 def test_load_document_reads_front_matter(tmp_path: Path) -> None:

@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from knowledge.documents import TOPICS
+from knowledge.evaluate import packaged_eval_set
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES_DIR = ROOT / "knowledge" / "guides"
-EVAL_SET = Path(__file__).resolve().parent / "eval_set.json"
+EVAL_SET = packaged_eval_set()
 
 ALLOWED_TOPICS = frozenset(TOPICS)
 REQUIRED_KEYS = ("id", "title", "topics", "updated", "sources")

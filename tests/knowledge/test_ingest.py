@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge import KnowledgeBase
-from tests.knowledge.conftest import CountingEmbedder, write_guide
+from tests.helpers.knowledge import CountingEmbedder, write_guide
 
 
 def _kb(tmp_path: Path, embedder: CountingEmbedder, folder: Path) -> KnowledgeBase:

@@ -6,9 +6,6 @@ from knowledge import KnowledgeBase
 from knowledge.evaluate import evaluate, load_eval_set
 from knowledge.lexical import tokenize
 from knowledge.retrieval import NEAR_DUPLICATE, _jaccard
-from tests.conftest import ROOT
-
-EVAL_SET = ROOT / "tests" / "knowledge" / "eval_set.json"
 
 
 def test_search_topic_filter_returns_only_that_topic(guide_kb: KnowledgeBase) -> None:
@@ -48,7 +45,7 @@ def test_ask_unrelated_question_says_nothing_found(guide_kb: KnowledgeBase, ques
 
 
 def test_eval_hybrid_beats_each_mode_and_reaches_target(guide_kb: KnowledgeBase) -> None:
-    scores = {s.mode: s for s in evaluate(guide_kb.retriever, load_eval_set(EVAL_SET))}
+    scores = {s.mode: s for s in evaluate(guide_kb.retriever, load_eval_set())}
     hybrid = scores["hybrid"]
     assert hybrid.recall_at_3 >= max(scores["dense"].recall_at_3, scores["bm25"].recall_at_3)
     assert hybrid.recall_at_3 >= 0.85

@@ -9,7 +9,7 @@ import pytest
 from knowledge import KnowledgeBase
 from knowledge.answer import SentenceVectors, sentences
 from knowledge.query import expand_query
-from tests.knowledge.conftest import CountingEmbedder, write_guide
+from tests.helpers.knowledge import CountingEmbedder, write_guide
 
 QUESTION = "what does self-hosting cost in GPUs?"
 QUERY_TEXTS = len({QUESTION, expand_query(QUESTION)})

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.conversation import ConversationState, Engine
 from scoring import load_policy
-from tests.bot.conversation.conftest import Dialogue
+from tests.helpers.dialogue import Dialogue
 
 ENGINE = Engine(load_policy(), None)
 

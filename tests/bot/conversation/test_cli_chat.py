@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 SCRIPT = """# a whole conversation
 we're building a support ticket classifier, ~3M tokens a day

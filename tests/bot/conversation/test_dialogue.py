@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import wording
 from bot.conversation import ConversationState, Engine
 from scoring import load_policy
-from tests.bot.conversation.conftest import Dialogue, advice_of, kinds
+from tests.helpers.dialogue import Dialogue, advice_of, kinds
 
 
 def test_dialogue_gathers_facts_and_ends_in_cited_advice(dialogue: Dialogue) -> None:

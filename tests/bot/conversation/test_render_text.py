@@ -4,7 +4,7 @@ from bot.conversation import Engine, Reply
 from bot.render.conversation_text import render_reply
 from knowledge import KnowledgeBase
 from scoring import load_policy
-from tests.bot.conversation.conftest import Dialogue, advice_of
+from tests.helpers.dialogue import Dialogue, advice_of
 
 
 def test_render_advice_shows_factors_cost_flips_and_numbered_sources(guide_kb: KnowledgeBase) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from bot.conversation.service import ConversationService
 from bot.store import StateDocument, Store
 from knowledge import Answer, Citation, Passage
 from scoring import WorkloadFacts, load_policy
+from tests.helpers.threads import run_in_threads
 
 ENGINE = Engine(load_policy(), None)
 
@@ -41,22 +41,13 @@ def test_service_concurrent_turns_on_one_conversation_lose_nothing(store_url: st
     store.migrate()
     messages = ["approved vendors only", "about 3M tokens a day", "our internal ticket codes",
                 "3 ML engineers running models in prod", "a few seconds is fine"]
-    errors: list[BaseException] = []
 
     def send(message: str) -> None:
-        try:
-            own = Store(store_url)
-            ConversationService(ENGINE, own.conversations).handle("slack:T:C:1.0", message)
-            own.close()
-        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
-            errors.append(exc)
+        own = Store(store_url)
+        ConversationService(ENGINE, own.conversations).handle("slack:T:C:1.0", message)
+        own.close()
 
-    threads = [threading.Thread(target=send, args=(message,)) for message in messages]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not run_in_threads(send, [(message,) for message in messages])
     state = ConversationService(ENGINE, store.conversations).load("slack:T:C:1.0")
     assert set(state.current.facts) == {"data_residency", "monthly_tokens", "specialization",
                                            "ml_expertise", "latency"}

@@ -9,6 +9,7 @@ import pytest
 
 from bot.delivery import Drainer, Handler
 from bot.store import InboxItem, QueuedMessage, QueuedReply, Store
+from tests.helpers.threads import run_in_threads
 
 KEY = "slack:T1:C1:1712345678.000100"
 
@@ -72,7 +73,6 @@ def test_two_threads_process_every_message_once_in_ts_order(
     numbers = itertools.count(1)
     enqueue_lock = threading.Lock()
     processed_by: dict[str, int] = {}
-    errors: list[BaseException] = []
 
     def handle(item: InboxItem) -> str:
         with lock:
@@ -99,19 +99,11 @@ def test_two_threads_process_every_message_once_in_ts_order(
                 done += drainer.drain(KEY, holder, handle, until_ts=ts)
                 item = own.inbox.get(KEY, ts)
                 assert item is not None and item.processed
-        except BaseException as error:
-            errors.append(error)
         finally:
             processed_by[name] = done
             own.close()
 
-    threads = [threading.Thread(target=worker, args=(f"t{i}", holder)) for i, holder in enumerate(holders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert run_in_threads(worker, [(f"t{i}", holder) for i, holder in enumerate(holders)]) == []
     assert overlapped == []
     assert seen == [f"{n}.000100" for n in range(1, 41)]
     assert sum(processed_by.values()) == 40

@@ -8,8 +8,6 @@ import logging
 from typing import Any
 
 from bot.slack import ids
-from tests.bot.observability.conftest import CapturedLogs, wait_until
-from tests.bot.slack.conftest import SECRET, TOKEN, Slack, button
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import (
     action_body,
@@ -18,6 +16,9 @@ from tests.bot.slack.fakes.signing import (
     event_body,
     retry_headers,
 )
+from tests.helpers.observed import CapturedLogs
+from tests.helpers.slack import SECRET, TOKEN, Slack, button
+from tests.helpers.waiting import wait_until
 
 USER_TEXTS = (
     "we're building a quokka-ticket classifier, ~3M tokens a day",

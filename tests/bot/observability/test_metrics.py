@@ -10,10 +10,11 @@ from typing import Any
 
 from bot.observability import CONTENT_TYPE, Metrics
 from bot.slack.server import AdvisorWSGI
-from tests.bot.observability.conftest import samples, total, wait_until
-from tests.bot.slack.conftest import SECRET
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.signing import command_body, event_body, retry_headers, signed_headers
+from tests.helpers.observed import samples, total
+from tests.helpers.slack import SECRET
+from tests.helpers.waiting import wait_until
 
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
 RECOMMENDATIONS = {"proprietary", "open_source", "hybrid"}

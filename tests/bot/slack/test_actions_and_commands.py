@@ -10,7 +10,6 @@ import pytest
 
 from bot.services import Services
 from bot.slack import ids
-from tests.bot.slack.conftest import SECRET, Slack, button
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import (
     action_body,
@@ -20,6 +19,7 @@ from tests.bot.slack.fakes.signing import (
     event_body,
     view_submission,
 )
+from tests.helpers.slack import SECRET, Slack, button
 
 MENTION = payloads.BOT_MENTION
 COMPLETE = ("public data, nothing sensitive. generic email summaries, ~2M tokens a month")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.services import Services
 from bot.slack import ids
-from tests.bot.slack.conftest import Slack, button
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import event_body, retry_headers
+from tests.helpers.slack import Slack, button
 
 MENTION = payloads.BOT_MENTION
 

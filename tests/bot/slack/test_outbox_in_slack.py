@@ -15,10 +15,10 @@ from bot.slack import ids
 from bot.slack.app import ObservedApp, build_app
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.slack.render import SlackMessage
-from tests.bot.slack.conftest import TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.fake_slack import TEAM_ID
 from tests.bot.slack.fakes.signing import event_body
+from tests.helpers.slack import TOKEN, Slack
 from tests.servers import free_port
 
 
@@ -29,7 +29,7 @@ def _message(text: str) -> SlackMessage:
 @pytest.fixture
 def bare_app(settings: Settings, services: Services, fake: FakeSlack) -> ObservedApp:
     """The app with a client that does not retry, so each outage answer is final at once."""
-    return build_app(settings, services, client=WebClient(token=TOKEN, base_url=fake.base_url))
+    return build_app(services, client=WebClient(token=TOKEN, base_url=fake.base_url))
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from bot.services import Services
 from bot.slack import ids
 from bot.store import DecisionRecord
 from scoring import Portfolio, WorkloadFacts, recommend
-from tests.bot.slack.conftest import Slack, button
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, command_body, event_body
+from tests.helpers.slack import Slack, button
 
 FIRST = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
 SECOND = ("approved vendors only, our internal ticket codes, 600M tokens a month, "

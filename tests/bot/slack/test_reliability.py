@@ -16,10 +16,10 @@ from bot.slack.poster import Poster, queued_reply
 from bot.slack.render import SlackMessage
 from bot.slack.sweeper import Sweeper
 from bot.store import QueuedMessage, QueuedReply
-from tests.bot.slack.conftest import SECRET, TOKEN, Slack
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.fake_slack import TEAM_ID
 from tests.bot.slack.fakes.signing import event_body
+from tests.helpers.slack import SECRET, TOKEN, Slack
 
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
 

@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from bot.slack import ids
 from bot.store import Store
 from tests import servers
-from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.signing import command_body, event_body, post
+from tests.helpers.slack import SECRET, TOKEN
 
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
 MENTION = payloads.BOT_MENTION
@@ -101,8 +101,8 @@ def test_replicas_share_conversations_dedupe_and_decisions(cluster: Cluster) -> 
     advised = payloads.new_ts()
     cluster.send(0, event_body(payloads.app_mention(f"{MENTION} {COMPLETE}", ts=advised)))
     advice = cluster.wait_thread(advised, 2)[-1]
-    from tests.bot.slack.conftest import button
     from tests.bot.slack.fakes.signing import action_body, block_action
+    from tests.helpers.slack import button
 
     element = button(advice, ids.PIN_DECISION)  # type: ignore[arg-type]
     action = block_action(element["action_id"], element["value"], thread_ts=advised)

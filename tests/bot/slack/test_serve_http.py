@@ -13,9 +13,9 @@ from bot.services import store_url
 from bot.settings import Settings
 from bot.slack import ids
 from bot.store import QueuedMessage, Store, utc_now
-from tests.bot.slack.conftest import SECRET, TOKEN
 from tests.bot.slack.fakes import Call, FakeSlack, payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, event_body, post, retry_headers
+from tests.helpers.slack import SECRET, TOKEN
 from tests.servers import Replica, get_json
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,8 @@ from bot.services import store_url as settings_store_url
 from bot.settings import Settings
 from bot.store import StaleState, Store
 from bot.store.database import normalize_url
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+from tests.helpers.clock import FakeClock
+from tests.helpers.threads import run_in_threads
 
 
 def test_migrate_twice_is_idempotent(store: Store) -> None:
@@ -66,25 +59,15 @@ def test_update_from_two_threads_loses_nothing(store_url: str, store: Store) -> 
     def increment(state: dict[str, Any] | None) -> dict[str, Any]:
         return {"count": (state or {"count": 0})["count"] + 1}
 
-    errors: list[BaseException] = []
-
     def worker() -> None:
         own = Store(store_url)
         try:
             for _ in range(20):
                 own.conversations.update("shared", increment)
-        except BaseException as error:
-            errors.append(error)
         finally:
             own.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert run_in_threads(worker, [()] * 2) == []
     loaded = store.conversations.load("shared")
     assert loaded is not None
     assert loaded.state == {"count": 40}
@@ -153,24 +136,10 @@ def test_store_url_prefers_database_url_and_the_store_routes_it_to_psycopg(
 
 
 def test_migrate_from_many_stores_at_once_on_an_empty_database(store_url: str) -> None:
-    import threading
-
     from bot.store import Store
 
     stores = [Store(store_url) for _ in range(4)]
-    errors: list[BaseException] = []
-
-    def migrate(store: Store) -> None:
-        try:
-            store.migrate()
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=migrate, args=(store,)) for store in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_in_threads(Store.migrate, [(store,) for store in stores])
     for store in stores:
         store.close()
     assert errors == []

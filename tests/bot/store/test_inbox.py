@@ -13,6 +13,7 @@ from bot.store.database import create_store_engine
 from bot.store.inbox import ts_sort_key
 from bot.store.migrations import alembic_config
 from bot.store.models import Base
+from tests.helpers.clock import FakeClock
 
 KEY = "slack:T1:C1:1712345678.000100"
 MINUTE = timedelta(minutes=1)
@@ -20,14 +21,6 @@ MINUTE = timedelta(minutes=1)
 
 def message(text: str = "") -> QueuedMessage:
     return QueuedMessage(text=text, user="U1", team="T1", channel="C1", thread_ts="1712345678.000100")
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.mark.parametrize(

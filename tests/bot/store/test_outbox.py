@@ -14,6 +14,7 @@ from bot.store import OutboxItem, QueuedMessage, QueuedReply, Store
 from bot.store.database import create_store_engine
 from bot.store.migrations import alembic_config
 from bot.store.models import OutboxRow
+from tests.helpers.threads import run_in_threads
 
 KEY = "slack:T1:C1:1712345678.000100"
 OTHER = "slack:T1:C2:1712345678.000200"
@@ -328,7 +329,6 @@ def test_prune_outbox_keeps_replies_finished_within_the_window(
 
 def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: Store) -> None:
     batches, per_batch = 15, 3
-    errors: list[BaseException] = []
     start = threading.Barrier(4)
 
     def worker(name: str) -> None:
@@ -338,18 +338,10 @@ def test_two_stores_queueing_from_threads_lose_nothing(store_url: str, store: St
             for batch in range(batches):
                 replies = [reply(str(batch * per_batch + i), channel=name) for i in range(per_batch)]
                 own.outbox.queue(KEY, replies)
-        except BaseException as error:  # reported by the assertion below
-            errors.append(error)
         finally:
             own.close()
 
-    threads = [threading.Thread(target=worker, args=(f"w{n}",)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
+    assert run_in_threads(worker, [(f"w{n}",) for n in range(4)]) == []
 
     items = store.outbox.unsent(KEY)
     total = 4 * batches * per_batch

@@ -4,7 +4,7 @@ from bot import wording
 from bot.conversation import Advice
 from bot.slack.render import decision_summary
 from scoring import Portfolio
-from tests.bot.slack.render.conftest import (
+from tests.helpers.render import (
     FakeGuidance,
     SlackApi,
     portfolio_advice,

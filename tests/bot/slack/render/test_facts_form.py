@@ -9,7 +9,7 @@ from bot.slack import ids
 from bot.slack.render import facts_modal, parse_facts_submission
 from scoring import WorkloadFacts, load_policy
 from scoring.facts import CATEGORICAL_FACTS
-from tests.bot.slack.render.conftest import SlackApi
+from tests.helpers.render import SlackApi
 
 
 def state_values(view: dict[str, Any], typed: Mapping[str, str | None]) -> dict[str, Any]:

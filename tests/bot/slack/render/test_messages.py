@@ -5,7 +5,7 @@ from bot.render.advice_rows import advice_rows
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from scoring import load_policy
-from tests.bot.slack.render.conftest import (
+from tests.helpers.render import (
     CITATION,
     DESCRIPTION,
     KEY,

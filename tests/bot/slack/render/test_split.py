@@ -7,7 +7,7 @@ from bot.render.advice_rows import advice_rows
 from bot.slack import ids
 from bot.slack.render import advice_messages, reply_messages
 from bot.slack.render.blocks import split_line, text_sections
-from tests.bot.slack.render.conftest import (
+from tests.helpers.render import (
     CITATION,
     KEY,
     FakeGuidance,

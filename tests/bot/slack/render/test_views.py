@@ -12,7 +12,7 @@ from bot.slack.render import (
 )
 from bot.store import DecisionRecord
 from scoring import Choice
-from tests.bot.slack.render.conftest import SlackApi, buttons, record_for, texts
+from tests.helpers.render import SlackApi, buttons, record_for, texts
 
 
 def decisions(advice: Advice, count: int, title: str = "Workload") -> list[DecisionRecord]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qs
 
-from bot.observability import SlackRequest, describe_request
-from bot.observability.slack import api_method
+from bot.slack.observed import SlackRequest, api_method, describe_request
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import (
     action_body,

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.observability.metrics import Metrics
+from bot.observability import Metrics
 
 log = logging.getLogger(__name__)
 ACTION_TYPES = frozenset({"block_actions", "interactive_message", "dialog_submission",

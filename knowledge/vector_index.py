@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from knowledge.errors import IndexUnavailable
+
 COLLECTION = "llm-advisor-guidance"
 SENTENCES = f"{COLLECTION}-sentences"
 """Each chunk's sentences with their embeddings, which extractive answers rank."""
-
-
-class IndexUnavailable(RuntimeError):
-    """The index cannot be opened or reached; the message says where and what to do."""
 
 
 def _settings() -> Any:
@@ -35,7 +33,7 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> Any:
             client = chromadb.HttpClient(host=url.hostname, port=port, ssl=url.scheme == "https",
                                          settings=_settings())
             client.heartbeat()
-        except Exception as exc:
+        except Exception as exc:  # Chroma's client raises many types for one cause: unreachable
             raise IndexUnavailable(
                 f"cannot reach the Chroma server at {chroma_url} ({type(exc).__name__}); "
                 "start it or unset CHROMA_URL to use the local index"
@@ -44,7 +42,7 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> Any:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(index_dir), settings=_settings())
-    except Exception as exc:
+    except Exception as exc:  # a damaged or foreign directory fails in Chroma's own ways
         raise IndexUnavailable(
             f"cannot open the index in {index_dir} ({exc}); remove that folder and run "
             "`llm-advisor ingest` to rebuild it"
@@ -62,7 +60,7 @@ def open_collection(client: Any, embedding_model: str, name: str = COLLECTION) -
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"embedding_model": embedding_model},
         )
-    except Exception as exc:
+    except Exception as exc:  # as above: whatever Chroma raises means the index is unusable
         raise IndexUnavailable(f"cannot open the guidance collection ({exc})") from exc
 
 

@@ -1,0 +1,1 @@
+"""Helpers tests share: import them from here; fixtures stay in the conftest files."""
