@@ -5,8 +5,13 @@ Imports only the standard library and pydantic; no I/O beyond reading the shippe
 
 from __future__ import annotations
 
+from scoring.cost import cost_model
 from scoring.engine import recommend
 from scoring.facts import (
+    CATEGORICAL_FACTS,
+    MAX_MONTHLY_TOKENS,
+    OPTIONAL_FACTS,
+    REQUIRED_FACTS,
     DataResidency,
     Latency,
     MLExpertise,
@@ -29,6 +34,10 @@ from scoring.result import (
 )
 
 __all__ = [
+    "CATEGORICAL_FACTS",
+    "MAX_MONTHLY_TOKENS",
+    "OPTIONAL_FACTS",
+    "REQUIRED_FACTS",
     "Choice",
     "Confidence",
     "CostComparison",
@@ -48,6 +57,7 @@ __all__ = [
     "VolumeFlip",
     "WorkloadFacts",
     "answer_can_change",
+    "cost_model",
     "load_policy",
     "next_questions",
     "parse_policy",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring.facts import OPTIONAL_FACTS, REQUIRED_FACTS, WorkloadFacts
+from scoring import OPTIONAL_FACTS, REQUIRED_FACTS, WorkloadFacts
 
 HINT_FROM_NEGATION = 1
 """A reading implied only by a denial ("doesn't need to be real-time" -> relaxed)."""

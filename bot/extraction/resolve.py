@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.extraction import team
 from bot.extraction.model import Extraction, Finding
-from scoring.facts import WorkloadFacts
+from scoring import WorkloadFacts
 
 VOLUME_TOLERANCE = 0.15
 """Volumes within 15% of each other are one statement ("3M a day, so ~100M a month")."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.extraction import context
 from bot.extraction.context import FLAGS
 from bot.extraction.model import CORRECTION_BONUS, STATED, Finding
-from scoring.facts import CATEGORICAL_FACTS
+from scoring import CATEGORICAL_FACTS
 
 Reading = str | Callable[[re.Match[str]], str | None] | None
 """A fixed value, a function of the match (for numbers and counts), or None for "no reading"."""

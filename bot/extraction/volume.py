@@ -12,7 +12,7 @@ from bot.extraction.context import FLAGS
 from bot.extraction.model import CORRECTION_BONUS, HINT, STATED, Finding
 from bot.extraction.quantities import Quantity, before, scan
 from bot.extraction.units import PERIODS, Period
-from scoring.facts import MAX_MONTHLY_TOKENS
+from scoring import MAX_MONTHLY_TOKENS
 
 FACT = "monthly_tokens"
 _MAX_EVIDENCE = 160

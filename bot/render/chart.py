@@ -13,8 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scoring import Policy, WorkloadFacts
-from scoring.cost import cost_model
+from scoring import Policy, WorkloadFacts, cost_model
 
 WIDTH, HEIGHT = 700, 400
 PLOT = (74, 34, 688, 346)

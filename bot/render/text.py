@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot import wording
-from scoring import Recommendation
-from scoring.result import CostComparison, Factor
+from scoring import CostComparison, Factor, Recommendation
 
 
 def _factor_line(factor: Factor) -> str:

@@ -10,8 +10,7 @@ from pydantic import ValidationError
 from bot import wording
 from bot.conversation.asking import QUESTIONS
 from bot.slack import ids
-from scoring import WorkloadFacts
-from scoring.facts import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS
+from scoring import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS, WorkloadFacts
 
 DAYS_PER_MONTH = 30
 TOKEN_UNITS: dict[str, tuple[str, Decimal, int]] = {
