@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from bot.cli import AdvisorGroup
 from bot.commands.extract import register
 from bot.extraction import Extraction, extract
 from bot.extraction.extractor import ALL_RULES
@@ -349,7 +350,7 @@ def test_rule_fixed_values_are_values_of_their_fact() -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
+    app = typer.Typer(cls=AdvisorGroup)  # the CLI's own group, which reports errors in one line
 
     @app.callback()
     def root() -> None:
