@@ -92,7 +92,7 @@ def load_fallback(model_name: str) -> LLMFallbackExtractor | None:
 
     try:
         return LLMFallbackExtractor(init_chat_model(model_name, temperature=0))
-    except Exception as exc:
+    except Exception as exc:  # an optional helper: any provider failure leaves the rules alone
         log.warning("ADVISOR_LLM_MODEL=%s unavailable (%s); using the rules alone",
                     model_name, exc)
         return None

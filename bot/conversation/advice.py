@@ -161,7 +161,7 @@ def cited_answer(question: str, guidance: Guidance | None) -> CitedAnswer:
                                 "side questions with sources. The recommendation itself still works.")
     try:
         answer = guidance.ask(question)
-    except Exception:
+    except Exception:  # any index failure degrades to an answer saying the guidance is away
         log.warning("guidance ask failed", exc_info=True)
         return cited_answer(question, None)
     sources = [SourceRef(number=c.number, id=c.passage.id, title=c.passage.title,

@@ -220,7 +220,7 @@ class Engine:
     def _safe_index_version(self) -> str:
         try:
             return self.index_version()
-        except Exception:
+        except Exception:  # an unreachable index only leaves the advice's index version blank
             return ""
 
     # -- commands -----------------------------------------------------------------------------

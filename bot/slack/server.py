@@ -54,7 +54,7 @@ class AdvisorWSGI:
 
         try:
             app, services = self._build()
-        except Exception as exc:
+        except Exception as exc:  # reported by /healthz as "failed" instead of a dead worker
             self._error = f"{type(exc).__name__}: {exc}"
             log.exception("startup failed")
             return
