@@ -1,7 +1,8 @@
 """Flip points: the nearest change in one fact that changes the recommendation.
 
 Each one is found by searching the decision function itself, so every reported flip point holds
-when the function is called with it. Monotonicity makes binary search exact.
+when the function is called with it. Monotonicity makes binary search exact, and it is what lets
+a volume flip speak for every volume of the band it names.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def volume_steps(decide: DecideTokens) -> list[int]:
 
 
 def volume_bands(decide: DecideTokens) -> list[VolumeBand]:
+    """The volume axis cut into runs of one recommendation, from zero upwards, gap-free."""
     starts = [0, *volume_steps(decide)]
     bands = []
     for index, start in enumerate(starts):
@@ -52,21 +54,30 @@ def volume_bands(decide: DecideTokens) -> list[VolumeBand]:
 
 
 def volume_flips(tokens: int, decide: DecideTokens, use_case: str | None = None) -> list[VolumeFlip]:
-    """The nearest volume above and below `tokens` at which the recommendation changes."""
-    steps = volume_steps(decide)
+    """The bands next to the one holding `tokens`, above and below, each with what lies past it.
+
+    A flip names its whole band, not only its nearest edge, so that "from here up" is never
+    claimed for volumes where a further step changes the answer again.
+    """
+    bands = volume_bands(decide)
+    here = next(index for index, band in enumerate(bands)
+                if band.to_tokens is None or tokens <= band.to_tokens)
     flips: list[VolumeFlip] = []
-    above = [step for step in steps if step > tokens]
-    if above:
+    if here + 1 < len(bands):
+        band = bands[here + 1]
+        beyond = bands[here + 2].recommendation if here + 2 < len(bands) else None
         flips.append(
-            VolumeFlip(direction="above", threshold=above[0],
-                       recommendation=CHOICES_IN_ORDER[decide(above[0])], use_case=use_case)
+            VolumeFlip(direction="above", threshold=band.from_tokens,
+                       recommendation=band.recommendation, use_case=use_case,
+                       far_end=band.to_tokens if beyond is not None else None, beyond=beyond)
         )
-    below = [step for step in steps if step <= tokens]
-    if below:
-        threshold = below[-1] - 1
+    if here > 0:
+        band = bands[here - 1]
+        beyond = bands[here - 2].recommendation if here > 1 else None
         flips.append(
-            VolumeFlip(direction="below", threshold=threshold,
-                       recommendation=CHOICES_IN_ORDER[decide(threshold)], use_case=use_case)
+            VolumeFlip(direction="below", threshold=bands[here].from_tokens - 1,
+                       recommendation=band.recommendation, use_case=use_case,
+                       far_end=band.from_tokens if beyond is not None else None, beyond=beyond)
         )
     return flips
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 
 class Choice(StrEnum):
@@ -86,13 +92,37 @@ class CostComparison(_Frozen):
 
 class VolumeFlip(_Frozen):
     """With `above`, `threshold` tokens/month gives `recommendation` and one token fewer does not;
-    with `below`, `threshold` gives it and one token more does not."""
+    with `below`, `threshold` gives it and one token more does not.
+
+    Every volume from `threshold` to `far_end` (inclusive) gives `recommendation`, and the
+    volumes past `far_end` give `beyond`. Without a `far_end` the run reaches the end of the
+    volume axis: no upper limit `above`, down to zero `below`.
+    """
 
     fact: Literal["monthly_tokens"] = "monthly_tokens"
     direction: Literal["above", "below"]
     threshold: int
     recommendation: Choice
     use_case: str | None = None
+    far_end: int | None = None
+    beyond: Choice | None = None
+
+    @model_validator(mode="after")
+    def _far_end_has_a_beyond(self) -> VolumeFlip:
+        if (self.far_end is None) != (self.beyond is None):
+            raise ValueError("far_end and beyond are given together or not at all")
+        if self.far_end is not None and (self.far_end < self.threshold) == (self.direction == "above"):
+            raise ValueError("far_end lies on the far side of threshold")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _open_ended_as_before(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Results and decision records stored before bands were named must read back unchanged.
+        data: dict[str, object] = handler(self)
+        if self.far_end is None:
+            data.pop("far_end", None)
+            data.pop("beyond", None)
+        return data
 
 
 class ValueFlip(_Frozen):

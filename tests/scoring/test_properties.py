@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from scoring import Portfolio, WorkloadFacts, next_questions, recommend
 from scoring.facts import MAX_MONTHLY_TOKENS, REQUIRED_FACTS, TOWARD_OPEN_SOURCE
-from scoring.result import CHOICES_IN_ORDER, ValueFlip, VolumeFlip
+from scoring.result import CHOICES_IN_ORDER, Choice, ValueFlip, VolumeFlip
 from tests.scoring.strategies import complete_facts, partial_facts, portfolios
 
 RANK = {choice: index for index, choice in enumerate(CHOICES_IN_ORDER)}
@@ -73,6 +73,39 @@ def test_recommend_every_flip_point_is_confirmed(facts: WorkloadFacts) -> None:
         _check_flip(facts, flip)
 
 
+def volume_claims(flip: VolumeFlip) -> list[tuple[int, int, Choice]]:
+    """The volume ranges (inclusive) a volume flip speaks for, each with the answer it names."""
+    if flip.direction == "above":
+        if flip.far_end is None or flip.beyond is None:
+            return [(flip.threshold, MAX_MONTHLY_TOKENS, flip.recommendation)]
+        return [(flip.threshold, flip.far_end, flip.recommendation),
+                (flip.far_end + 1, MAX_MONTHLY_TOKENS, flip.beyond)]
+    if flip.far_end is None or flip.beyond is None:
+        return [(0, flip.threshold, flip.recommendation)]
+    return [(flip.far_end, flip.threshold, flip.recommendation), (0, flip.far_end - 1, flip.beyond)]
+
+
+def volumes_inside(low: int, high: int, data: st.DataObject) -> list[int]:
+    """Both ends, the middle and two drawn volumes of [low, high]."""
+    drawn = [data.draw(st.integers(min_value=low, max_value=high)) for _ in range(2)]
+    return [low, (low + high) // 2, high, *drawn]
+
+
+@PROPERTY
+@given(complete_facts(), st.data())
+def test_recommend_volume_flips_hold_over_the_whole_range_they_name(
+    facts: WorkloadFacts, data: st.DataObject
+) -> None:
+    for flip in recommend(facts).flip_points:
+        if not isinstance(flip, VolumeFlip):
+            continue
+        assert VolumeFlip.model_validate_json(flip.model_dump_json()) == flip
+        for low, high, answer in volume_claims(flip):
+            for volume in volumes_inside(low, high, data):
+                assert recommend(_with(facts, monthly_tokens=volume)).recommendation == answer, \
+                    (flip, volume)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(portfolios())
 def test_recommend_portfolio_flip_points_are_confirmed(portfolio: Portfolio) -> None:
@@ -90,6 +123,23 @@ def test_recommend_portfolio_flip_points_are_confirmed(portfolio: Portfolio) -> 
             beside = flip.threshold - 1 if flip.direction == "above" else flip.threshold + 1
             cases[index] = _with(case, monthly_tokens=beside)
             assert recommend(Portfolio(use_cases=cases)).recommendation != flip.recommendation
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios(), st.data())
+def test_recommend_portfolio_volume_flips_hold_over_the_whole_range_they_name(
+    portfolio: Portfolio, data: st.DataObject
+) -> None:
+    labels = portfolio.labels()
+    for flip in recommend(portfolio).flip_points:
+        if not isinstance(flip, VolumeFlip):
+            continue
+        index = labels.index(flip.use_case or "")
+        cases = list(portfolio.use_cases)
+        for low, high, answer in volume_claims(flip):
+            for volume in volumes_inside(low, high, data):
+                cases[index] = _with(portfolio.use_cases[index], monthly_tokens=volume)
+                assert recommend(Portfolio(use_cases=cases)).recommendation == answer, (flip, volume)
 
 
 @PROPERTY
