@@ -89,12 +89,26 @@ def fact_value(fact: str, value: str) -> str:
 
 
 def flip_point(flip: VolumeFlip | ValueFlip) -> str:
-    """A flip point in words, e.g. 'From 180M tokens/month up: self-hosted open-weight model'."""
+    """A flip point in words, true for every volume or value it names.
+
+    e.g. 'at 57.4M tokens/month (57,434,918) or more → Self-hosted open-weight model', or, when a
+    further step lies past it, 'from 43.5M to 75.8M tokens/month (43,527,529 to 75,785,828) →
+    Hybrid: ...; below 43.5M → Proprietary model via API'.
+    """
     prefix = f"{flip.use_case}: " if flip.use_case else ""
     target = choice(flip.recommendation)
     if isinstance(flip, VolumeFlip):
-        if flip.direction == "above":
-            return f"{prefix}at {tokens(flip.threshold)} tokens/month ({flip.threshold:,}) or more → {target}"
-        return f"{prefix}at {tokens(flip.threshold)} tokens/month ({flip.threshold:,}) or less → {target}"
+        return prefix + _volume_flip(flip, target)
     label = FACT_LABELS.get(flip.fact, flip.fact).lower()
     return f"{prefix}if {label} were {fact_value(flip.fact, flip.value)} → {target}"
+
+
+def _volume_flip(flip: VolumeFlip, target: str) -> str:
+    if flip.far_end is None or flip.beyond is None:
+        side = "more" if flip.direction == "above" else "less"
+        return f"at {tokens(flip.threshold)} tokens/month ({flip.threshold:,}) or {side} → {target}"
+    low, high = sorted((flip.threshold, flip.far_end))
+    band = f"from {tokens(low)} to {tokens(high)} tokens/month ({low:,} to {high:,}) → {target}"
+    if flip.direction == "above":
+        return f"{band}; above {tokens(high)} → {choice(flip.beyond)}"
+    return f"{band}; below {tokens(low)} → {choice(flip.beyond)}"
