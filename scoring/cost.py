@@ -4,7 +4,8 @@ API cost      = tokens / 1M x blended price per 1M tokens
 Self-host     = replicas x GPUs per replica x GPU $/h x hours x (1 + operations overhead)
                 + engineering time + amortised set-up
 Replicas      = max(minimum replicas, whole replicas needed to serve the peak output rate)
-Break-even    = the smallest monthly volume at which self-hosting costs no more than the API.
+Break-even    = the smallest monthly volume at which self-hosting costs no more than the API;
+                settled where it stays so at every larger volume (replica steps can part them).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from scoring.facts import MAX_MONTHLY_TOKENS, DataResidency, WorkloadFacts
 from scoring.policy import GpuProfile, Policy
 from scoring.result import Assumption, CostComparison
+from scoring.volume import VolumeScale, volume_scale
 
 MTOK = 1_000_000
 SECONDS_PER_HOUR = 3600
@@ -90,6 +92,65 @@ class CostModel:
             low = high + 1
             replicas = max(replicas + 1, math.ceil(low / capacity))
         return None
+
+    def settled_break_even(self) -> int | None:
+        """Smallest volume from which self-hosting costs no more than the API at every larger
+        volume, or None if it never settles so.
+
+        Equal to `break_even()` unless the jump to an extra replica makes self-hosting dearer
+        again just past the break-even; then the cheaper option alternates until this volume.
+        """
+        first = self.break_even()
+        if first is None or not self.self_host_no_dearer(MAX_MONTHLY_TOKENS):
+            return None
+        lowest, top = self.replicas(first), self.replicas(MAX_MONTHLY_TOKENS)
+        if self.replica_cost() / self.replica_capacity_tokens * MTOK >= self.blended_price:
+            return self._crossing_in(top)
+        # When a replica's capacity is worth more at the API price than the replica costs, each
+        # band opens with more room than the one before: once one opens no dearer, all later do.
+        low, high = lowest + 1, top + 1
+        while low < high:
+            middle = (low + high) // 2
+            if self.self_host_no_dearer(self._band(middle)[0]):
+                high = middle
+            else:
+                low = middle + 1
+        if low == lowest + 1:
+            return first
+        if low > top:
+            return self._crossing_in(top)
+        crossing = self._crossing_in(low - 1)
+        return self._band(low)[0] if crossing is None else crossing
+
+    def _band(self, replicas: int) -> tuple[int, int]:
+        """The first and last volume served by exactly `replicas` replicas."""
+        capacity = self.replica_capacity_tokens
+        first = 0 if replicas <= self.min_replicas else math.floor((replicas - 1) * capacity) + 1
+        while first > 0 and self.replicas(first - 1) >= replicas:
+            first -= 1
+        while self.replicas(first) < replicas:
+            first += 1
+        last = min(math.floor(replicas * capacity), MAX_MONTHLY_TOKENS)
+        while last < MAX_MONTHLY_TOKENS and self.replicas(last + 1) <= replicas:
+            last += 1
+        while self.replicas(last) > replicas:
+            last -= 1
+        return first, last
+
+    def _crossing_in(self, replicas: int) -> int | None:
+        """Smallest volume in that replica band at which self-hosting costs no more, if any.
+
+        Within one band the self-host cost is flat and the API cost rises, so once self-hosting
+        costs no more it stays so to the end of the band.
+        """
+        first, last = self._band(replicas)
+        cost = replicas * self.replica_cost() + self.fixed_cost()
+        tokens = max(first, math.ceil(cost * MTOK / self.blended_price))
+        while tokens > first and self.self_host_no_dearer(tokens - 1):
+            tokens -= 1
+        while tokens <= last and not self.self_host_no_dearer(tokens):
+            tokens += 1
+        return tokens if tokens <= last else None
 
     def _confirm(self, tokens: int) -> int | None:
         while tokens > 0 and self.self_host_no_dearer(tokens - 1):
@@ -186,21 +247,17 @@ def cost_model(facts: WorkloadFacts, policy: Policy) -> tuple[CostModel, list[As
     return model, assumptions
 
 
-def scoring_break_even(facts: WorkloadFacts, policy: Policy) -> int | None:
-    """The break-even the volume factor is scored against.
-
-    Without prices in the facts this is the policy's rule of thumb; with them, the computed one.
-    """
-    if not facts.has_cost_inputs():
-        return policy.volume.default_break_even_tokens
+def scoring_scale(facts: WorkloadFacts, policy: Policy) -> VolumeScale:
+    """The scale the volume factor of `facts` is scored against under `policy`."""
     model, _ = cost_model(facts, policy)
-    return model.break_even()
+    return volume_scale(facts, policy, model)
 
 
 def compare_costs(facts: WorkloadFacts, policy: Policy) -> CostComparison:
+    """Both options' monthly cost at the stated volume, and the break-even volume is scored by."""
     model, assumptions = cost_model(facts, policy)
     computed = model.break_even()
-    used = computed if facts.has_cost_inputs() else policy.volume.default_break_even_tokens
+    scale = volume_scale(facts, policy, model)
     tokens = facts.monthly_tokens
     api = self_host = per_mtok = utilisation = None
     replicas: int | None = None
@@ -237,8 +294,8 @@ def compare_costs(facts: WorkloadFacts, policy: Policy) -> CostComparison:
         gpu_utilisation=utilisation,
         self_host_cost_per_mtok=per_mtok,
         computed_break_even_tokens=computed,
-        break_even_tokens=used,
-        break_even_basis="computed" if facts.has_cost_inputs() else "policy_default",
+        break_even_tokens=scale.break_even,
+        break_even_basis=scale.basis,
         cheaper_at_this_volume=cheaper,
         assumptions=assumptions,
     )

@@ -6,7 +6,6 @@ many thousands of times cheaply; `engine.py` builds the explained result around 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -36,21 +35,6 @@ def categorical_values(facts: WorkloadFacts) -> dict[str, str | None]:
         value = getattr(facts, fact)
         values[fact] = None if value is None else str(value)
     return values
-
-
-def volume_level(tokens: int | None, break_even: int | None, policy: Policy) -> float | None:
-    """Where the volume sits against the break-even, from -1 (far below) to 1 (far above).
-
-    Logarithmic, because a workload at twice the break-even is as far above it as one at half is
-    below; None when the volume is unknown. With no break-even at all (self-hosting never costs
-    less at this price) volume argues fully for the API at any size.
-    """
-    if tokens is None:
-        return None
-    if break_even is None or tokens == 0:
-        return -1.0
-    level = math.log(tokens / break_even) / math.log(policy.volume.saturation_ratio)
-    return max(-1.0, min(1.0, level))
 
 
 def factor_score(policy: Policy, values: Mapping[str, str | None]) -> float:

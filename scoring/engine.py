@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.cost import compare_costs, scoring_break_even
-from scoring.decide import (
-    HYBRID,
-    Decision,
-    categorical_values,
-    combine,
-    decide,
-    volume_level,
-)
+from scoring.cost import compare_costs, scoring_scale
+from scoring.decide import HYBRID, Decision, categorical_values, combine, decide
 from scoring.facts import Portfolio, WorkloadFacts
 from scoring.flips import value_flips, volume_bands, volume_flips
 from scoring.policy import Policy, load_policy
@@ -31,6 +24,7 @@ from scoring.result import (
     ValueFlip,
     VolumeFlip,
 )
+from scoring.volume import VolumeScale, volume_level
 
 LOW_UTILISATION = 0.2
 
@@ -38,14 +32,14 @@ LOW_UTILISATION = 0.2
 @dataclass(frozen=True)
 class _Case:
     facts: WorkloadFacts
-    break_even: int | None
+    scale: VolumeScale
     decision: Decision
 
 
 def _evaluate(facts: WorkloadFacts, policy: Policy) -> _Case:
-    break_even = scoring_break_even(facts, policy)
-    level = volume_level(facts.monthly_tokens, break_even, policy)
-    return _Case(facts, break_even, decide(policy, categorical_values(facts), level))
+    scale = scoring_scale(facts, policy)
+    level = volume_level(facts.monthly_tokens, scale, policy)
+    return _Case(facts, scale, decide(policy, categorical_values(facts), level))
 
 
 class _Decider:
@@ -56,7 +50,7 @@ class _Decider:
         return _evaluate(facts, self.policy).decision.choice
 
 
-def _factors(case: _Case, policy: Policy, cost: CostComparison) -> list[Factor]:
+def _factors(case: _Case, policy: Policy) -> list[Factor]:
     facts = case.facts
     factors: list[Factor] = []
     for fact, factor_policy in policy.factors.items():
@@ -74,7 +68,7 @@ def _factors(case: _Case, policy: Policy, cost: CostComparison) -> list[Factor]:
                    rationale=FACTOR_REASONS[fact][str(value)], topic=factor_policy.topic)
         )
     volume = policy.volume
-    volume_at = volume_level(facts.monthly_tokens, case.break_even, policy)
+    volume_at = volume_level(facts.monthly_tokens, case.scale, policy)
     if facts.monthly_tokens is None or volume_at is None:
         factors.insert(2, Factor(name="monthly_tokens", value="unknown", weight=volume.weight,
                                  level=0.0, contribution=0.0, rationale=UNKNOWN_REASON,
@@ -84,8 +78,7 @@ def _factors(case: _Case, policy: Policy, cost: CostComparison) -> list[Factor]:
             2,
             Factor(name="monthly_tokens", value=str(facts.monthly_tokens), weight=volume.weight,
                    level=round(volume_at, 4), contribution=round(volume.weight * volume_at, 4),
-                   rationale=volume_reason(facts.monthly_tokens, case.break_even,
-                                           cost.break_even_basis),
+                   rationale=volume_reason(facts.monthly_tokens, case.scale),
                    topic=volume.topic),
         )
     return factors
@@ -183,12 +176,12 @@ class _TokenDecider:
     def __init__(self, policy: Policy, case: _Case, index: int | None, others: list[int]) -> None:
         self.policy = policy
         self.values = categorical_values(case.facts)
-        self.break_even = case.break_even
+        self.scale = case.scale
         self.index = index
         self.others = others
 
     def __call__(self, tokens: int) -> int:
-        level = volume_level(tokens, self.break_even, self.policy)
+        level = volume_level(tokens, self.scale, self.policy)
         choice = decide(self.policy, self.values, level).choice
         if self.index is None:
             return choice
@@ -203,7 +196,7 @@ def _use_case_result(name: str, case: _Case, policy: Policy) -> UseCaseResult:
     return UseCaseResult(
         name=name, recommendation=case.decision.as_choice,
         confidence=_confidence(case, policy, can_change), score=round(case.decision.score, 4),
-        factors=_factors(case, policy, cost), constraints=_constraints(case), cost=cost,
+        factors=_factors(case, policy), constraints=_constraints(case), cost=cost,
         missing_facts=case.facts.missing())
 
 
@@ -219,7 +212,7 @@ def _recommend_workload(facts: WorkloadFacts, policy: Policy) -> Recommendation:
     return Recommendation(
         kind="workload", recommendation=case.decision.as_choice,
         confidence=_confidence(case, policy, can_change), score=round(case.decision.score, 4),
-        factors=_factors(case, policy, cost), constraints=_constraints(case),
+        factors=_factors(case, policy), constraints=_constraints(case),
         caveats=_caveats(case, cost), cost=cost, flip_points=flips,
         volume_bands=volume_bands(decide_tokens), missing_facts=facts.missing(),
         answer_can_change=can_change, use_cases=[], policy=_policy_summary(policy))

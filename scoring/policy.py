@@ -7,6 +7,7 @@ import json
 import tomllib
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -44,7 +45,11 @@ class Rules(_Frozen):
 
 
 class VolumePolicy(_Frozen):
+    basis: Literal["computed", "rule_of_thumb"] = "computed"
+    """What volume is scored against: the break-even computed from the prices in force, or,
+    when the facts carry no prices, the framework's rule of thumb."""
     default_break_even_tokens: int = Field(gt=0)
+    """The framework's rule of thumb: always shown as the reference point."""
     saturation_ratio: float = Field(gt=1)
     weight: float = Field(ge=0)
     topic: str

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.cost import scoring_break_even
-from scoring.decide import categorical_values, decide_score, factor_score, volume_level
+from scoring.cost import scoring_scale
+from scoring.decide import categorical_values, decide_score, factor_score
 from scoring.facts import REQUIRED_FACTS, TOWARD_OPEN_SOURCE, WorkloadFacts
 from scoring.policy import Policy, load_policy
 from scoring.result import CHOICES_IN_ORDER, Choice
+from scoring.volume import volume_level
 
 
 class Question(BaseModel):
@@ -47,8 +48,8 @@ class _Space:
                 variant = WorkloadFacts.model_validate(
                     {**self.facts.model_dump(), "data_residency": residency}
                 )
-            break_even = scoring_break_even(variant, self.policy)
-            self._levels[residency] = volume_level(self.facts.monthly_tokens, break_even, self.policy)
+            scale = scoring_scale(variant, self.policy)
+            self._levels[residency] = volume_level(self.facts.monthly_tokens, scale, self.policy)
         return self._levels[residency]
 
     def token_range(self, residency: str | None) -> tuple[float, float]:
@@ -58,9 +59,10 @@ class _Space:
             variant = WorkloadFacts.model_validate(
                 {**self.facts.model_dump(), "data_residency": residency}
             )
-        if scoring_break_even(variant, self.policy) is None:
+        scale = scoring_scale(variant, self.policy)
+        if scale.break_even is None:
             return (-1.0, -1.0)
-        return (-1.0, 1.0)
+        return (-1.0, 0.0 if scale.settled is None else 1.0)
 
     def completions(self, free: list[str]) -> Iterator[dict[str, str | None]]:
         categorical = [fact for fact in free if fact != "monthly_tokens"]

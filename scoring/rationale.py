@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scoring.volume import VolumeScale
+
 FACTOR_REASONS: dict[str, dict[str, str]] = {
     "data_residency": {
         "unrestricted": "The data may go to any vendor, so residency does not narrow the choice.",
@@ -54,17 +56,46 @@ FACTOR_REASONS: dict[str, dict[str, str]] = {
 UNKNOWN_REASON = "Not stated yet, so it counts as neutral."
 
 
-def volume_reason(tokens: int, break_even: int | None, basis: str) -> str:
-    millions = tokens / 1_000_000
-    if break_even is None:
+def compact_tokens(count: int) -> str:
+    """A compact token count: 950k, 50M, 1.4B."""
+    for size, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if count >= size:
+            value = count / size
+            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 100 else f"{value:.0f}"
+            return f"{text}{unit}"
+    return str(count)
+
+
+def volume_reason(tokens: int, scale: VolumeScale) -> str:
+    """Why the volume scores as it does, naming the basis and the framework's rule of thumb."""
+    volume = f"{compact_tokens(tokens)} tokens/month"
+    reference = f"The framework's rule of thumb is {compact_tokens(scale.rule_of_thumb)}"
+    if scale.break_even is None:
         return (
-            f"{millions:,.1f}M tokens/month, but at this API price self-hosting never costs less, "
-            "whatever the volume."
+            f"{volume}, but at these prices self-hosting never costs less than the API, whatever "
+            f"the volume. {reference}; at these prices there is no break-even."
         )
-    ratio = tokens / break_even
-    where = "above" if ratio >= 1 else "below"
-    source = "the policy's rule of thumb" if basis == "policy_default" else "computed from the prices"
+    if scale.basis == "policy_default":
+        ratio = tokens / scale.break_even
+        where = "above" if ratio >= 1 else "below"
+        return (
+            f"{volume} is {ratio:,.2f}x the break-even of {compact_tokens(scale.break_even)} "
+            f"(the framework's rule of thumb, which this policy scores by): {where} it."
+        )
+    at_these_prices = f"{reference}; at these prices the break-even is {compact_tokens(scale.break_even)}."
+    if tokens < scale.break_even:
+        return (
+            f"{volume} is {tokens / scale.break_even:,.2f}x the break-even computed from the prices "
+            f"in force: below it, so the API costs less. {at_these_prices}"
+        )
+    if scale.settled is not None and tokens >= scale.settled:
+        return (
+            f"{volume} is {tokens / scale.settled:,.2f}x the break-even computed from the prices "
+            f"in force: at or above it, so self-hosting costs no more. {at_these_prices}"
+        )
+    until = (f"at some volumes up to {compact_tokens(scale.settled)}" if scale.settled is not None
+             else "at higher volumes")
     return (
-        f"{millions:,.1f}M tokens/month is {ratio:,.2f}x the break-even of "
-        f"{break_even / 1_000_000:,.1f}M ({source}): {where} it."
+        f"{volume} is past the computed break-even, but each extra replica makes self-hosting "
+        f"dearer again {until}, so volume counts as neutral here. {at_these_prices}"
     )

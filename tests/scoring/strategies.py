@@ -11,6 +11,8 @@ volumes = st.one_of(
     st.integers(min_value=0, max_value=10**13),
     st.integers(min_value=0, max_value=3 * 10**9),
     st.sampled_from([0, 1, 49_999_999, 50_000_000, 50_000_001, 10**13]),
+    # The default prices' computed break-even, without and with the approved-vendor premium.
+    st.sampled_from([1_496_515_151, 1_496_515_152, 1_360_468_319, 1_360_468_320]),
 )
 
 cost_inputs = st.fixed_dictionaries(

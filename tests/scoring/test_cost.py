@@ -4,6 +4,7 @@ import pytest
 
 from scoring import WorkloadFacts, load_policy, recommend
 from scoring.cost import compare_costs, cost_model
+from tests.scoring.policies import rule_of_thumb_policy
 
 M = 1_000_000
 
@@ -62,11 +63,43 @@ def test_break_even_is_none_when_api_undercuts_full_gpus() -> None:
     assert any("never costs less" in caveat.text for caveat in result.caveats)
 
 
-def test_compare_costs_without_prices_uses_rule_of_thumb_and_says_so() -> None:
-    result = recommend(_facts())
+def test_compare_costs_without_prices_under_rule_of_thumb_basis_uses_it_and_says_so() -> None:
+    result = recommend(_facts(), rule_of_thumb_policy())
     assert result.cost.break_even_basis == "policy_default"
     assert result.cost.break_even_tokens == 50 * M
     assert any("rule of thumb" in caveat.text for caveat in result.caveats)
+
+
+def test_compare_costs_without_prices_scores_the_break_even_of_the_default_prices() -> None:
+    result = recommend(_facts())
+    # Two A10G replicas: 2 x $1.00 x 730 h x 1.2 = $1,752, plus 0.5 x $15,000 engineering and
+    # $15,000 / 24 set-up = $9,877 a month; blended API price 3 x 0.7 + 15 x 0.3 = $6.60 per 1M.
+    assert result.cost.monthly_self_host_cost == pytest.approx(9877.0)
+    assert result.cost.blended_api_price_per_mtok == pytest.approx(6.6)
+    assert result.cost.break_even_basis == "computed"
+    assert result.cost.break_even_tokens == result.cost.computed_break_even_tokens == 1_496_515_152
+    volume = next(f for f in result.factors if f.name == "monthly_tokens")
+    assert volume.contribution == -2.5  # 100M is far below 1.5B: full weight toward the API
+    assert result.cost.cheaper_at_this_volume == "api"
+    assert "computed from the prices in force" in volume.rationale
+    assert "rule of thumb is 50M; at these prices the break-even is 1.5B" in volume.rationale
+    assert not any("Give your API price" in caveat.text for caveat in result.caveats)
+
+
+def test_volume_is_neutral_where_extra_replicas_make_the_cheaper_option_alternate() -> None:
+    # At $2 per 1M on A10G (876M tokens per replica, $876 per replica, $8,125 fixed), ten replicas
+    # ($16,885) break even at 8,442.5M; the eleventh ($17,761) is dearer again from 8,760M until
+    # 8,880.5M, and from twelve replicas on every step stays below the API.
+    facts = _facts(api_price_per_mtok=2.0, gpu_profile="a10g-8b")
+    model, _ = cost_model(facts, load_policy())
+    assert (model.break_even(), model.settled_break_even()) == (8_442_500_000, 8_880_500_000)
+    for tokens, cheaper, sign in ((8_400 * M, "api", -1), (8_500 * M, "self_host", 0),
+                                  (8_800 * M, "api", 0), (9_000 * M, "self_host", 1)):
+        result = recommend(facts.model_copy(update={"monthly_tokens": tokens}))
+        volume = next(f for f in result.factors if f.name == "monthly_tokens")
+        assert result.cost.cheaper_at_this_volume == cheaper, tokens
+        assert (volume.contribution > 0) - (volume.contribution < 0) == sign, tokens
+        assert ("counts as neutral" in volume.rationale) == (sign == 0), tokens
 
 
 def test_recommend_unknown_gpu_profile_lists_known_ones() -> None:

@@ -1,10 +1,15 @@
-"""The framework's clear cases, as a table."""
+"""The framework's clear cases, as a table.
+
+The article states volume against its 50M rule of thumb, so the table is proven under the
+rule-of-thumb basis; the same cases are then scored under the default, computed basis.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from scoring import Portfolio, WorkloadFacts, recommend
+from tests.scoring.policies import rule_of_thumb_policy
 
 M = 1_000_000
 
@@ -52,7 +57,39 @@ CASES = [
 
 @pytest.mark.parametrize(("why", "facts", "expected"), CASES, ids=[case[0] for case in CASES])
 def test_recommend_framework_case(why: str, facts: dict[str, object], expected: str) -> None:
+    result = recommend(WorkloadFacts.model_validate(facts), rule_of_thumb_policy())
+    assert result.recommendation == expected, why
+
+
+# Under the computed basis the default prices break even at 1,496.5M tokens/month (1,360.5M with
+# the approved-vendor premium), so every volume in the table below 1B scores the full -2.5 toward
+# the API. Only the case balanced at 50M changes: latency's +0.3 less 2.5 is -2.2, proprietary.
+COMPUTED_VERDICTS = {"evidence balanced at the break-even": "proprietary"}
+
+COMPUTED_CASES = [
+    *((why, facts, COMPUTED_VERDICTS.get(why, expected)) for why, facts, expected in CASES),
+    ("evidence balanced at the computed break-even",
+     dict(data_residency="unrestricted", specialization="moderate", monthly_tokens=1_496_515_152,
+          ml_expertise="some", latency="interactive"), "hybrid"),
+    # Niche (+2.0), approved vendors (+0.5) and interactive latency (+0.3) against 400M, far below
+    # the 1,360.5M break-even (-2.5): +0.3, balanced.
+    ("niche support triage well below the computed break-even",
+     dict(data_residency="approved_vendors", specialization="niche", monthly_tokens=400 * M,
+          ml_expertise="some", latency="interactive"), "hybrid"),
+    # The same at 2B: volume level log2(2,000 / 1,360.5) = 0.56, x 2.5 = +1.39, so +4.19 in all.
+    ("niche support triage above the computed break-even",
+     dict(data_residency="approved_vendors", specialization="niche", monthly_tokens=2_000 * M,
+          ml_expertise="some", latency="interactive"), "open_source"),
+]
+
+
+@pytest.mark.parametrize(("why", "facts", "expected"), COMPUTED_CASES,
+                         ids=[case[0] for case in COMPUTED_CASES])
+def test_recommend_framework_case_under_computed_basis(
+    why: str, facts: dict[str, object], expected: str
+) -> None:
     result = recommend(WorkloadFacts.model_validate(facts))
+    assert result.cost.break_even_basis == "computed"
     assert result.recommendation == expected, why
 
 
@@ -106,12 +143,28 @@ def test_recommend_factors_name_their_guidance_topic() -> None:
 
 
 def test_recommend_volume_flip_reads_as_break_even() -> None:
+    policy = rule_of_thumb_policy()
     facts = WorkloadFacts.model_validate(CASES[8][1])
+    flips = [f for f in recommend(facts, policy).flip_points if f.fact == "monthly_tokens"]
+    assert {f.direction for f in flips} == {"above", "below"}
+    above = next(f for f in flips if f.direction == "above")
+    assert above.recommendation == "open_source"
+    assert recommend(facts.model_copy(update={"monthly_tokens": above.threshold}), policy) \
+        .recommendation == "open_source"
+    assert recommend(facts.model_copy(update={"monthly_tokens": above.threshold - 1}), policy) \
+        .recommendation == "hybrid"
+
+
+def test_recommend_volume_flip_under_computed_basis_agrees_with_the_costs() -> None:
+    facts = WorkloadFacts.model_validate(COMPUTED_CASES[len(CASES)][1])
     flips = [f for f in recommend(facts).flip_points if f.fact == "monthly_tokens"]
     assert {f.direction for f in flips} == {"above", "below"}
     above = next(f for f in flips if f.direction == "above")
     assert above.recommendation == "open_source"
-    assert recommend(facts.model_copy(update={"monthly_tokens": above.threshold})).recommendation \
-        == "open_source"
+    # Open source needs +0.7 more from volume: 0.28 of the way to twice the break-even.
+    assert above.threshold == pytest.approx(1_496_515_152 * 2 ** (0.7 / 2.5), rel=1e-6)
+    at = recommend(facts.model_copy(update={"monthly_tokens": above.threshold}))
+    assert at.recommendation == "open_source"
+    assert at.cost.cheaper_at_this_volume == "self_host"
     assert recommend(facts.model_copy(update={"monthly_tokens": above.threshold - 1})) \
         .recommendation == "hybrid"

@@ -18,8 +18,10 @@ def test_load_policy_default_has_framework_break_even() -> None:
 
 
 def test_load_policy_organisation_file_changes_the_answer(tmp_path: Path) -> None:
+    # At the computed break-even of the default prices (9,877 / 6.6 x 1M) volume is neutral and
+    # the score is the latency's +0.3: hybrid by default, open source from a 0.2 threshold.
     facts = WorkloadFacts(data_residency="unrestricted", specialization="moderate",
-                          monthly_tokens=50_000_000, ml_expertise="some", latency="interactive")
+                          monthly_tokens=1_496_515_152, ml_expertise="some", latency="interactive")
     own = tmp_path / "ours.toml"
     own.write_text(DEFAULT_TEXT.replace("open_source_at = 1.0", "open_source_at = 0.2"))
     policy = load_policy(own)
@@ -34,6 +36,7 @@ def test_load_policy_organisation_file_changes_the_answer(tmp_path: Path) -> Non
     (('default_gpu_profile = "a10g-8b"', 'default_gpu_profile = "tpu"'), "is not one of"),
     (("weight = 2.5", "weight = -1"), "greater than or equal to 0"),
     (("[thresholds]", "[thresholds"), "not valid TOML"),
+    (('basis = "computed"', 'basis = "median"'), r"volume\.basis: .*'computed' or 'rule_of_thumb'"),
 ])
 def test_load_policy_rejects_bad_files_with_clear_message(
     tmp_path: Path, edit: tuple[str, str], message: str
@@ -43,6 +46,17 @@ def test_load_policy_rejects_bad_files_with_clear_message(
     with pytest.raises(PolicyError, match=message) as caught:
         load_policy(bad)
     assert str(bad) in str(caught.value)
+
+
+def test_load_policy_without_volume_basis_scores_the_computed_break_even(tmp_path: Path) -> None:
+    older = tmp_path / "older.toml"
+    older.write_text(DEFAULT_TEXT.replace('basis = "computed"\n', "", 1))
+    assert "basis =" not in older.read_text()
+    policy = load_policy(older)
+    assert policy.volume.basis == "computed"
+    facts = WorkloadFacts(data_residency="unrestricted", specialization="moderate",
+                          monthly_tokens=50_000_000, ml_expertise="some", latency="interactive")
+    assert recommend(facts, policy).cost.break_even_basis == "computed"
 
 
 def test_load_policy_missing_file_names_it(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import Portfolio, WorkloadFacts, next_questions, recommend
+from scoring import Portfolio, WorkloadFacts, cost_model, load_policy, next_questions, recommend
 from scoring.facts import MAX_MONTHLY_TOKENS, REQUIRED_FACTS, TOWARD_OPEN_SOURCE
 from scoring.result import CHOICES_IN_ORDER, Choice, ValueFlip, VolumeFlip
 from tests.scoring.strategies import complete_facts, partial_facts, portfolios
@@ -50,6 +50,37 @@ def test_recommend_in_house_data_is_always_open_source(facts: WorkloadFacts) -> 
     result = recommend(_with(facts, data_residency="in_house_only"))
     assert result.recommendation == "open_source"
     assert result.constraints[0].name == "data_must_stay_in_house"
+
+
+CONTRACT = settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check_volume_agrees_with_costs(facts: WorkloadFacts) -> None:
+    result = recommend(facts)
+    volume = next(f for f in result.factors if f.name == "monthly_tokens")
+    cheaper = result.cost.cheaper_at_this_volume
+    if volume.contribution > 0:
+        assert cheaper == "self_host", volume.rationale
+    if volume.contribution < 0:
+        assert cheaper == "api", volume.rationale
+
+
+@CONTRACT
+@given(complete_facts())
+def test_recommend_volume_factor_argues_only_for_the_cheaper_option(facts: WorkloadFacts) -> None:
+    _check_volume_agrees_with_costs(facts)
+
+
+@CONTRACT
+@given(complete_facts(), st.sampled_from(["first", "settled"]),
+       st.integers(min_value=-(10**7), max_value=10**7))
+def test_recommend_volume_factor_agrees_with_costs_beside_each_break_even(
+    facts: WorkloadFacts, which: str, offset: int
+) -> None:
+    model, _ = cost_model(facts, load_policy())
+    point = model.break_even() if which == "first" else model.settled_break_even()
+    tokens = min(max((point or 0) + offset, 0), MAX_MONTHLY_TOKENS)
+    _check_volume_agrees_with_costs(_with(facts, monthly_tokens=tokens))
 
 
 def _check_flip(facts: WorkloadFacts, flip: VolumeFlip | ValueFlip) -> None:
