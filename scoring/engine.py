@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoring.cost import compare_costs, scoring_scale
-from scoring.decide import HYBRID, Decision, categorical_values, combine, decide
+from scoring.decide import HYBRID, OPEN_SOURCE, Decision, categorical_values, combine, decide
 from scoring.facts import Portfolio, WorkloadFacts
 from scoring.flips import value_flips, volume_bands, volume_flips
 from scoring.policy import Policy, load_policy
 from scoring.questions import answer_can_change
-from scoring.rationale import FACTOR_REASONS, UNKNOWN_REASON, volume_reason
+from scoring.rationale import FACTOR_REASONS, UNKNOWN_REASON, cost_outweighed, volume_reason
 from scoring.result import (
     CHOICES_IN_ORDER,
     Caveat,
@@ -103,9 +103,12 @@ def _constraints(case: _Case) -> list[Constraint]:
     return constraints
 
 
-def _caveats(case: _Case, cost: CostComparison) -> list[Caveat]:
+def _caveats(case: _Case, cost: CostComparison, factors: list[Factor]) -> list[Caveat]:
     facts, decision = case.facts, case.decision
     caveats: list[Caveat] = []
+    if (decision.choice == OPEN_SOURCE and not decision.forced_by_residency
+            and cost.cheaper_at_this_volume == "api"):
+        caveats.append(Caveat(text=cost_outweighed(factors, cost), topic="volume_cost"))
     if decision.forced_by_residency and facts.ml_expertise is not None and facts.ml_expertise != "strong":
         caveats.append(Caveat(
             text="Self-hosting is required, but the team's ML engineering skill is "
@@ -204,6 +207,7 @@ def _recommend_workload(facts: WorkloadFacts, policy: Policy) -> Recommendation:
     case = _evaluate(facts, policy)
     cost = compare_costs(facts, policy)
     can_change = answer_can_change(facts, policy)
+    factors = _factors(case, policy)
     decide_tokens = _TokenDecider(policy, case, None, [])
     flips: list[VolumeFlip | ValueFlip] = []
     if facts.monthly_tokens is not None:
@@ -212,8 +216,8 @@ def _recommend_workload(facts: WorkloadFacts, policy: Policy) -> Recommendation:
     return Recommendation(
         kind="workload", recommendation=case.decision.as_choice,
         confidence=_confidence(case, policy, can_change), score=round(case.decision.score, 4),
-        factors=_factors(case, policy), constraints=_constraints(case),
-        caveats=_caveats(case, cost), cost=cost, flip_points=flips,
+        factors=factors, constraints=_constraints(case),
+        caveats=_caveats(case, cost, factors), cost=cost, flip_points=flips,
         volume_bands=volume_bands(decide_tokens), missing_facts=facts.missing(),
         answer_can_change=can_change, use_cases=[], policy=_policy_summary(policy))
 
@@ -280,7 +284,7 @@ def _recommend_portfolio(portfolio: Portfolio, policy: Policy) -> Recommendation
     for label, case, result in zip(labels, cases, results, strict=True):
         caveats.extend(
             Caveat(text=f"{label}: {caveat.text}", topic=caveat.topic)
-            for caveat in _caveats(case, result.cost)
+            for caveat in _caveats(case, result.cost, result.factors)
         )
     confidence = min((result.confidence for result in results), key=list(Confidence).index)
     missing = sorted({f"{label}.{fact}" for label, result in zip(labels, results, strict=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from scoring.result import CostComparison, Factor
 from scoring.volume import VolumeScale
 
 FACTOR_REASONS: dict[str, dict[str, str]] = {
@@ -99,3 +102,20 @@ def volume_reason(tokens: int, scale: VolumeScale) -> str:
         f"{volume} is past the computed break-even, but each extra replica makes self-hosting "
         f"dearer again {until}, so volume counts as neutral here. {at_these_prices}"
     )
+
+
+FACT_NAMES: dict[str, str] = {
+    "data_residency": "data residency", "specialization": "task specialisation",
+    "ml_expertise": "ML engineering skill", "latency": "latency needs", "quality_bar": "quality bar",
+    "time_to_market": "time to market",
+}
+
+
+def cost_outweighed(factors: Sequence[Factor], cost: CostComparison) -> str:
+    """Why self-hosting is advised although the API costs less: the factors that argue for it."""
+    reasons = sorted((f for f in factors if f.name != "monthly_tokens" and f.contribution > 0),
+                     key=lambda f: (-f.contribution, f.name))
+    named = ", ".join(f"{FACT_NAMES.get(f.name, f.name)} ({f.contribution:+.2f})" for f in reasons)
+    return (f"The API costs less at this volume (${cost.monthly_api_cost:,.0f} against "
+            f"${cost.monthly_self_host_cost:,.0f} a month self-hosted); self-hosting is advised "
+            f"because {named or 'the other factors'} outweigh that cost.")

@@ -72,6 +72,21 @@ def test_recommend_volume_factor_argues_only_for_the_cheaper_option(facts: Workl
 
 
 @CONTRACT
+@given(complete_facts())
+def test_recommend_self_hosting_beside_a_cheaper_api_says_what_outweighs_the_cost(
+        facts: WorkloadFacts) -> None:
+    result = recommend(facts)
+    stated = [c.text for c in result.caveats if c.text.startswith("The API costs less at this volume")]
+    beside_cheaper_api = (result.recommendation == "open_source" and not result.constraints
+                          and result.cost.cheaper_at_this_volume == "api")
+    assert bool(stated) == beside_cheaper_api, (result.recommendation, result.cost.cheaper_at_this_volume)
+    if stated:
+        reasons = [f for f in result.factors if f.name != "monthly_tokens" and f.contribution > 0]
+        assert reasons, "self-hosting advised beside a cheaper API with nothing arguing for it"
+        assert all(f"({f.contribution:+.2f})" in stated[0] for f in reasons)
+
+
+@CONTRACT
 @given(complete_facts(), st.sampled_from(["first", "settled"]),
        st.integers(min_value=-(10**7), max_value=10**7))
 def test_recommend_volume_factor_agrees_with_costs_beside_each_break_even(
