@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scoring import Choice, Recommendation, ValueFlip, VolumeFlip
+from scoring import Choice, Recommendation, ValueFlip, VolumeFlip, compact_tokens
 
 CHOICE_LABELS: dict[str, str] = {
     "proprietary": "Proprietary model via API",
@@ -44,15 +44,8 @@ VALUE_LABELS: dict[str, str] = {
 
 
 def tokens(count: int | None) -> str:
-    """A compact token count: 950k, 90M, 1.2B."""
-    if count is None:
-        return "unknown"
-    for size, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
-        if count >= size:
-            value = count / size
-            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 100 else f"{value:.0f}"
-            return f"{text}{unit}"
-    return str(count)
+    """A compact token count: 950k, 90M, 1.2B, as scoring's own reasons write it."""
+    return "unknown" if count is None else compact_tokens(count)
 
 
 def money(amount: float | None) -> str:

@@ -23,6 +23,7 @@ from scoring.facts import (
 )
 from scoring.policy import Policy, PolicyError, load_policy, parse_policy
 from scoring.questions import Question, answer_can_change, next_questions
+from scoring.rationale import compact_tokens
 from scoring.result import (
     Choice,
     Confidence,
@@ -57,6 +58,7 @@ __all__ = [
     "VolumeFlip",
     "WorkloadFacts",
     "answer_can_change",
+    "compact_tokens",
     "cost_model",
     "load_policy",
     "next_questions",
