@@ -71,7 +71,8 @@ def recommend(
     from bot.commands.recommend import run_recommend
 
     settings: Settings = ctx.obj
-    typer.echo(run_recommend(facts, as_json, policy_file or settings.policy_file))
+    typer.echo(run_recommend(facts, as_json, policy_file or settings.policy_file,
+                             settings.prices_dir))
 
 
 def _register_optional_commands() -> None:

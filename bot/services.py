@@ -16,9 +16,10 @@ from pydantic import SecretStr
 from bot.conversation import Engine
 from bot.conversation.service import ConversationService
 from bot.guidance import ReconnectingGuidance
+from bot.prices import load_catalog
 from bot.settings import Settings
 from bot.store import Store
-from scoring import Policy, load_policy
+from scoring import Policy, PriceCatalog, load_policy
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeBase
@@ -46,6 +47,7 @@ class SlackConfig:
 @dataclass
 class Services:
     policy: Policy
+    prices: PriceCatalog
     store: Store
     knowledge: ReconnectingGuidance
     """The guidance index; while it is unreachable, advice is given without sources."""
@@ -100,6 +102,7 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
                    progress: Progress | None = None) -> Services:
     """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
     policy = load_policy(settings.policy_file)
+    prices = load_catalog(policy, settings.prices_dir)
     store = open_store(settings)
     kb = guidance(settings, progress, knowledge)
     extractor = None
@@ -107,8 +110,8 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
         from bot.llm_fallback import load_fallback
 
         extractor = load_fallback(settings.llm_model)
-    engine = Engine(policy, kb, index_version=lambda: kb.version,
+    engine = Engine(policy, kb, index_version=lambda: kb.version, prices=prices,
                     **({"extractor": extractor} if extractor is not None else {}))
-    return Services(policy=policy, store=store, knowledge=kb, engine=engine,
+    return Services(policy=policy, prices=prices, store=store, knowledge=kb, engine=engine,
                     conversations=ConversationService(engine, store.conversations),
                     slack=SlackConfig.of(settings))

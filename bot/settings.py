@@ -77,5 +77,10 @@ class Settings(BaseSettings):
         return self.data_dir / "encoder"
 
     @property
+    def prices_dir(self) -> Path:
+        """Where the API price catalog, built from the installed catalog package, is kept."""
+        return self.data_dir / "prices"
+
+    @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "llm-advisor.sqlite3"

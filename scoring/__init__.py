@@ -5,7 +5,8 @@ Imports only the standard library and pydantic; no I/O beyond reading the shippe
 
 from __future__ import annotations
 
-from scoring.cost import cost_model
+from scoring.catalog import CatalogModel, PriceCatalog, UnknownModel
+from scoring.comparison import cost_model
 from scoring.engine import recommend
 from scoring.facts import (
     CATEGORICAL_FACTS,
@@ -36,6 +37,7 @@ from scoring.result import (
 
 __all__ = [
     "CATEGORICAL_FACTS",
+    "CatalogModel",
     "MAX_MONTHLY_TOKENS",
     "OPTIONAL_FACTS",
     "REQUIRED_FACTS",
@@ -49,11 +51,13 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Portfolio",
+    "PriceCatalog",
     "QualityBar",
     "Question",
     "Recommendation",
     "Specialization",
     "TimeToMarket",
+    "UnknownModel",
     "ValueFlip",
     "VolumeFlip",
     "WorkloadFacts",

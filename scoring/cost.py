@@ -3,7 +3,9 @@
 API cost      = tokens / 1M x blended price per 1M tokens
 Self-host     = replicas x GPUs per replica x GPU $/h x hours x (1 + operations overhead)
                 + engineering time + amortised set-up
-Replicas      = max(minimum replicas, whole replicas needed to serve the peak output rate)
+Throughput    = 1 / (output share / output tok/s + input share / input tok/s) per replica
+Replicas      = max(minimum replicas, whole replicas that serve the peak rate at no more than
+                the utilisation ceiling)
 Break-even    = the smallest monthly volume at which self-hosting costs no more than the API;
                 settled where it stays so at every larger volume (replica steps can part them).
 """
@@ -13,10 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scoring.facts import MAX_MONTHLY_TOKENS, DataResidency, WorkloadFacts
-from scoring.policy import GpuProfile, Policy
-from scoring.result import Assumption, CostComparison
-from scoring.volume import VolumeScale, volume_scale
+from scoring.facts import MAX_MONTHLY_TOKENS
+from scoring.policy import GpuProfile
 
 MTOK = 1_000_000
 SECONDS_PER_HOUR = 3600
@@ -33,19 +33,30 @@ class CostModel:
     hours_per_month: float
     min_replicas: int
     peak_to_average: float
+    max_utilisation: float
     ops_overhead: float
     engineer_month_usd: float
     setup_engineer_months: float
     amortisation_months: float
 
     @property
+    def tokens_per_second(self) -> float:
+        """Input plus output tokens one replica processes per second at this workload's mix."""
+        profile = self.profile
+        seconds = (self.output_share / profile.output_tokens_per_second
+                   + (1 - self.output_share) / profile.input_tokens_per_second)
+        return 1 / seconds
+
+    @property
     def replica_capacity_tokens(self) -> float:
-        """Monthly tokens (input + output) one replica serves when sized for peak traffic."""
-        output_per_month = (
-            self.profile.output_tokens_per_second * SECONDS_PER_HOUR * self.hours_per_month
-        )
-        share = max(self.output_share, 1e-9)
-        return output_per_month / self.peak_to_average / share
+        """Monthly tokens one replica serves when sized for peak traffic under the ceiling."""
+        full = self.tokens_per_second * SECONDS_PER_HOUR * self.hours_per_month
+        return full * self.max_utilisation / self.peak_to_average
+
+    def utilisation(self, tokens: int) -> float:
+        """Average share of the replicas' measured throughput that `tokens` a month uses."""
+        full = self.tokens_per_second * SECONDS_PER_HOUR * self.hours_per_month
+        return tokens / (self.replicas(tokens) * full)
 
     def replicas(self, tokens: int) -> int:
         return max(self.min_replicas, math.ceil(tokens / self.replica_capacity_tokens))
@@ -122,6 +133,30 @@ class CostModel:
         crossing = self._crossing_in(low - 1)
         return self._band(low)[0] if crossing is None else crossing
 
+    def cheaper_changes(self, limit: int = 12) -> list[int]:
+        """The volumes at which the cheaper option changes, ascending (at most `limit`).
+
+        The first is the break-even; later ones appear only where an extra replica makes
+        self-hosting dearer again, up to the settled break-even.
+        """
+        first = self.break_even()
+        if first is None:
+            return []
+        changes = [first]
+        settled = self.settled_break_even()
+        replicas = self.replicas(first)
+        while len(changes) < limit and changes[-1] != settled:
+            replicas += 1
+            start, _ = self._band(replicas)
+            if start > MAX_MONTHLY_TOKENS or replicas > self.replicas(MAX_MONTHLY_TOKENS):
+                break
+            if not self.self_host_no_dearer(start):
+                changes.append(start)
+                crossing = self._crossing_in(replicas)
+                if crossing is not None and len(changes) < limit:
+                    changes.append(crossing)
+        return changes
+
     def _band(self, replicas: int) -> tuple[int, int]:
         """The first and last volume served by exactly `replicas` replicas."""
         capacity = self.replica_capacity_tokens
@@ -160,142 +195,3 @@ class CostModel:
         return tokens if tokens <= MAX_MONTHLY_TOKENS else None
 
 
-def cost_model(facts: WorkloadFacts, policy: Policy) -> tuple[CostModel, list[Assumption]]:
-    """Resolve the facts' cost inputs against the policy defaults, naming each assumption."""
-    cost = policy.cost
-    sources = cost.sources
-    assumptions: list[Assumption] = []
-
-    def given_or_default(value: float | None, key: str, unit: str) -> float:
-        if value is not None:
-            assumptions.append(Assumption(name=key, value=value, unit=unit, source="stated by the team"))
-            return value
-        default = float(getattr(cost, key))
-        assumptions.append(
-            Assumption(name=key, value=default, unit=unit, source=sources.get(key, "policy default"))
-        )
-        return default
-
-    output_share = given_or_default(facts.output_share, "output_share", "fraction of tokens")
-    if facts.api_price_per_mtok is not None:
-        blended = facts.api_price_per_mtok
-        assumptions.append(
-            Assumption(
-                name="api_price_per_mtok", value=blended, unit="USD per 1M tokens",
-                source="stated by the team",
-            )
-        )
-    else:
-        price_in = given_or_default(
-            facts.api_input_price_per_mtok, "api_input_price_per_mtok", "USD per 1M input tokens"
-        )
-        price_out = given_or_default(
-            facts.api_output_price_per_mtok, "api_output_price_per_mtok", "USD per 1M output tokens"
-        )
-        blended = price_in * (1 - output_share) + price_out * output_share
-    if facts.data_residency == DataResidency.APPROVED_VENDORS:
-        blended *= 1 + cost.approved_vendors_premium
-        assumptions.append(
-            Assumption(
-                name="approved_vendors_premium", value=cost.approved_vendors_premium,
-                unit="fraction added to the API price",
-                source=sources.get("approved_vendors_premium", "policy default"),
-            )
-        )
-    profile = cost.profile(facts.gpu_profile)
-    assumptions.append(
-        Assumption(
-            name="gpu_profile", value=profile.name, unit=profile.description,
-            source="stated by the team" if facts.gpu_profile else "policy default",
-        )
-    )
-    assumptions.append(
-        Assumption(name="gpu_hourly_usd", value=profile.gpu_hourly_usd, unit="USD per GPU-hour",
-                   source=profile.source)
-    )
-    assumptions.append(
-        Assumption(name="output_tokens_per_second", value=profile.output_tokens_per_second,
-                   unit="output tokens/s per replica", source=profile.source)
-    )
-    fte = given_or_default(facts.engineering_fte, "engineering_fte", "engineer-months per month")
-    for key, unit in (
-        ("hours_per_month", "hours"),
-        ("min_replicas", "replicas"),
-        ("peak_to_average", "ratio"),
-        ("ops_overhead", "fraction of the GPU bill"),
-        ("engineer_month_usd", "USD per engineer-month"),
-        ("setup_engineer_months", "engineer-months, once"),
-        ("amortisation_months", "months"),
-    ):
-        assumptions.append(
-            Assumption(name=key, value=getattr(cost, key), unit=unit,
-                       source=sources.get(key, "policy default"))
-        )
-    model = CostModel(
-        blended_price=blended,
-        profile=profile,
-        output_share=output_share,
-        engineering_fte=fte,
-        hours_per_month=cost.hours_per_month,
-        min_replicas=cost.min_replicas,
-        peak_to_average=cost.peak_to_average,
-        ops_overhead=cost.ops_overhead,
-        engineer_month_usd=cost.engineer_month_usd,
-        setup_engineer_months=cost.setup_engineer_months,
-        amortisation_months=cost.amortisation_months,
-    )
-    return model, assumptions
-
-
-def scoring_scale(facts: WorkloadFacts, policy: Policy) -> VolumeScale:
-    """The scale the volume factor of `facts` is scored against under `policy`."""
-    model, _ = cost_model(facts, policy)
-    return volume_scale(facts, policy, model)
-
-
-def compare_costs(facts: WorkloadFacts, policy: Policy) -> CostComparison:
-    """Both options' monthly cost at the stated volume, and the break-even volume is scored by."""
-    model, assumptions = cost_model(facts, policy)
-    computed = model.break_even()
-    scale = volume_scale(facts, policy, model)
-    tokens = facts.monthly_tokens
-    api = self_host = per_mtok = utilisation = None
-    replicas: int | None = None
-    breakdown: dict[str, float] = {}
-    cheaper = None
-    if tokens is not None:
-        replicas = model.replicas(tokens)
-        api = round(model.api_cost(tokens), 2)
-        total = model.self_host_cost(tokens)
-        self_host = round(total, 2)
-        gpu = replicas * model.profile.gpus_per_replica * model.profile.gpu_hourly_usd
-        gpu *= model.hours_per_month
-        breakdown = {
-            "gpus": round(gpu, 2),
-            "operations_overhead": round(gpu * model.ops_overhead, 2),
-            "engineering": round(model.engineering_fte * model.engineer_month_usd, 2),
-            "amortised_setup": round(
-                model.setup_engineer_months * model.engineer_month_usd / model.amortisation_months,
-                2,
-            ),
-        }
-        capacity = replicas * model.replica_capacity_tokens * model.peak_to_average
-        utilisation = round(tokens / capacity, 4)
-        per_mtok = round(total / (tokens / MTOK), 2) if tokens > 0 else None
-        cheaper = "self_host" if model.self_host_no_dearer(tokens) else "api"
-    return CostComparison(
-        monthly_tokens=tokens,
-        blended_api_price_per_mtok=round(model.blended_price, 4),
-        monthly_api_cost=api,
-        monthly_self_host_cost=self_host,
-        self_host_breakdown=breakdown,
-        replicas=replicas,
-        gpu_profile=model.profile.name,
-        gpu_utilisation=utilisation,
-        self_host_cost_per_mtok=per_mtok,
-        computed_break_even_tokens=computed,
-        break_even_tokens=scale.break_even,
-        break_even_basis=scale.basis,
-        cheaper_at_this_volume=cheaper,
-        assumptions=assumptions,
-    )

@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scoring.cost import compare_costs, scoring_scale
+from scoring.catalog import PriceCatalog
+from scoring.comparison import compare_costs, open_route, workload_split
 from scoring.decide import HYBRID, OPEN_SOURCE, Decision, categorical_values, combine, decide
 from scoring.facts import Portfolio, WorkloadFacts
 from scoring.flips import value_flips, volume_bands, volume_flips
 from scoring.policy import Policy, load_policy
+from scoring.pricing import Pricing, resolve
 from scoring.questions import answer_can_change
-from scoring.rationale import FACTOR_REASONS, UNKNOWN_REASON, cost_outweighed, volume_reason
+from scoring.rationale import (
+    FACTOR_REASONS,
+    UNKNOWN_REASON,
+    compact_tokens,
+    cost_outweighed,
+    volume_reason,
+)
 from scoring.result import (
     CHOICES_IN_ORDER,
     Caveat,
+    Choice,
     Confidence,
     Constraint,
     CostComparison,
     Factor,
+    HybridRoute,
+    HybridSplit,
     PolicySummary,
     Recommendation,
     UseCaseResult,
     ValueFlip,
     VolumeFlip,
 )
-from scoring.volume import VolumeScale, volume_level
+from scoring.volume import VolumeScale, volume_level, volume_scale
 
 LOW_UTILISATION = 0.2
 
@@ -32,22 +43,24 @@ LOW_UTILISATION = 0.2
 @dataclass(frozen=True)
 class _Case:
     facts: WorkloadFacts
+    pricing: Pricing
     scale: VolumeScale
     decision: Decision
 
 
-def _evaluate(facts: WorkloadFacts, policy: Policy) -> _Case:
-    scale = scoring_scale(facts, policy)
+def _evaluate(facts: WorkloadFacts, policy: Policy, prices: PriceCatalog | None) -> _Case:
+    pricing = resolve(facts, policy, prices)
+    scale = volume_scale(facts, policy, pricing.model)
     level = volume_level(facts.monthly_tokens, scale, policy)
-    return _Case(facts, scale, decide(policy, categorical_values(facts), level))
+    return _Case(facts, pricing, scale, decide(policy, categorical_values(facts), level))
 
 
 class _Decider:
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
+    def __init__(self, policy: Policy, prices: PriceCatalog | None) -> None:
+        self.policy, self.prices = policy, prices
 
     def __call__(self, facts: WorkloadFacts) -> int:
-        return _evaluate(facts, self.policy).decision.choice
+        return _evaluate(facts, self.policy, self.prices).decision.choice
 
 
 def _factors(case: _Case, policy: Policy) -> list[Factor]:
@@ -103,6 +116,15 @@ def _constraints(case: _Case) -> list[Constraint]:
     return constraints
 
 
+def _managed_note(cost: CostComparison) -> str:
+    if cost.managed_open_model is None or cost.managed_open_price_per_mtok is None:
+        return "a managed host of open weights"
+    monthly = ("" if cost.monthly_managed_open_cost is None
+               else f", ${cost.monthly_managed_open_cost:,.2f} a month at this volume")
+    return (f"a managed host of open weights ({cost.managed_open_model} at "
+            f"${cost.managed_open_price_per_mtok:g} per 1M tokens{monthly})")
+
+
 def _caveats(case: _Case, cost: CostComparison, factors: list[Factor]) -> list[Caveat]:
     facts, decision = case.facts, case.decision
     caveats: list[Caveat] = []
@@ -117,20 +139,25 @@ def _caveats(case: _Case, cost: CostComparison, factors: list[Factor]) -> list[C
             topic="ml_expertise"))
     if decision.capped_by_ml_expertise:
         caveats.append(Caveat(
-            text="For the open-model part, a managed host of open weights avoids running GPUs "
-                 "until the team has the skills.",
+            text=f"For the open-model part, {_managed_note(cost)} avoids running GPUs until the "
+                 "team has the skills.",
             topic="hybrid"))
     if cost.break_even_basis == "policy_default" and cost.computed_break_even_tokens is not None:
         caveats.append(Caveat(
-            text=f"The {cost.break_even_tokens:,} tokens/month break-even is the framework's rule "
-                 "of thumb; with the default prices and GPU profile the computed break-even is "
-                 f"{cost.computed_break_even_tokens:,}. Give your API price and GPU profile for a "
-                 "computed one.",
+            text=f"This policy scores volume by the framework's rule of thumb of "
+                 f"{compact_tokens(cost.break_even_tokens or 0)} tokens/month; at the prices shown "
+                 f"the computed break-even is {compact_tokens(cost.computed_break_even_tokens)}.",
             topic="volume_cost"))
     if cost.computed_break_even_tokens is None:
         caveats.append(Caveat(
-            text=f"At {cost.blended_api_price_per_mtok:g} USD per 1M tokens, self-hosting on "
+            text=f"At ${cost.blended_api_price_per_mtok:g} per 1M tokens, self-hosting on "
                  f"{cost.gpu_profile} never costs less than the API at any volume.",
+            topic="volume_cost"))
+    if len(cost.cheaper_changes_at) > 1:
+        changes = ", ".join(compact_tokens(v) for v in cost.cheaper_changes_at)
+        caveats.append(Caveat(
+            text=f"The cheaper option changes more than once with volume (at {changes} "
+                 "tokens/month): each extra replica makes self-hosting dearer again for a while.",
             topic="volume_cost"))
     if (decision.choice != 0 and cost.gpu_utilisation is not None
             and cost.gpu_utilisation < LOW_UTILISATION):
@@ -193,9 +220,16 @@ class _TokenDecider:
         return combine(choices)
 
 
-def _use_case_result(name: str, case: _Case, policy: Policy) -> UseCaseResult:
-    cost = compare_costs(case.facts, policy)
-    can_change = answer_can_change(case.facts, policy)
+def _with_split(cost: CostComparison, case: _Case, policy: Policy) -> CostComparison:
+    if case.decision.choice != HYBRID:
+        return cost
+    return cost.model_copy(update={"hybrid": workload_split(case.facts, policy, case.pricing)})
+
+
+def _use_case_result(name: str, case: _Case, policy: Policy,
+                     prices: PriceCatalog | None) -> UseCaseResult:
+    cost = _with_split(compare_costs(case.facts, policy, pricing=case.pricing), case, policy)
+    can_change = answer_can_change(case.facts, policy, prices)
     return UseCaseResult(
         name=name, recommendation=case.decision.as_choice,
         confidence=_confidence(case, policy, can_change), score=round(case.decision.score, 4),
@@ -203,16 +237,17 @@ def _use_case_result(name: str, case: _Case, policy: Policy) -> UseCaseResult:
         missing_facts=case.facts.missing())
 
 
-def _recommend_workload(facts: WorkloadFacts, policy: Policy) -> Recommendation:
-    case = _evaluate(facts, policy)
-    cost = compare_costs(facts, policy)
-    can_change = answer_can_change(facts, policy)
+def _recommend_workload(facts: WorkloadFacts, policy: Policy,
+                        prices: PriceCatalog | None) -> Recommendation:
+    case = _evaluate(facts, policy, prices)
+    cost = _with_split(compare_costs(facts, policy, pricing=case.pricing), case, policy)
+    can_change = answer_can_change(facts, policy, prices)
     factors = _factors(case, policy)
     decide_tokens = _TokenDecider(policy, case, None, [])
     flips: list[VolumeFlip | ValueFlip] = []
     if facts.monthly_tokens is not None:
         flips.extend(volume_flips(facts.monthly_tokens, decide_tokens))
-    flips.extend(value_flips(facts, _Decider(policy)))
+    flips.extend(value_flips(facts, _Decider(policy, prices)))
     return Recommendation(
         kind="workload", recommendation=case.decision.as_choice,
         confidence=_confidence(case, policy, can_change), score=round(case.decision.score, 4),
@@ -223,16 +258,38 @@ def _recommend_workload(facts: WorkloadFacts, policy: Policy) -> Recommendation:
 
 
 class _PortfolioDecider:
-    def __init__(self, policy: Policy, choices: list[int], index: int) -> None:
-        self.policy, self.choices, self.index = policy, choices, index
+    def __init__(self, policy: Policy, prices: PriceCatalog | None, choices: list[int],
+                 index: int) -> None:
+        self.policy, self.prices, self.choices, self.index = policy, prices, choices, index
 
     def __call__(self, facts: WorkloadFacts) -> int:
         choices = list(self.choices)
-        choices[self.index] = _evaluate(facts, self.policy).decision.choice
+        choices[self.index] = _evaluate(facts, self.policy, self.prices).decision.choice
         return combine(choices)
 
 
-def _portfolio_cost(cases: list[_Case], results: list[UseCaseResult]) -> CostComparison:
+def _portfolio_split(labels: list[str], cases: list[_Case],
+                     results: list[UseCaseResult]) -> HybridSplit | None:
+    """Each use case where its own answer sends it: the API, the team's GPUs, or both."""
+    routes: list[HybridRoute] = []
+    for label, case, result in zip(labels, cases, results, strict=True):
+        cost, tokens = result.cost, case.facts.monthly_tokens
+        if tokens is None or cost.monthly_api_cost is None or cost.monthly_self_host_cost is None:
+            return None
+        if result.recommendation == Choice.PROPRIETARY:
+            routes.append(HybridRoute(traffic=label, destination="api", monthly_tokens=tokens,
+                                      monthly_cost=cost.monthly_api_cost))
+        elif result.recommendation == Choice.OPEN_SOURCE:
+            routes.append(open_route(case.facts, case.pricing, tokens).model_copy(
+                update={"traffic": label}))
+        elif cost.hybrid is not None:
+            routes.extend(route.model_copy(update={"traffic": f"{label}: {route.traffic}"})
+                          for route in cost.hybrid.routes)
+    return HybridSplit(routes=routes, monthly_cost=round(sum(r.monthly_cost for r in routes), 2))
+
+
+def _portfolio_cost(labels: list[str], cases: list[_Case], results: list[UseCaseResult],
+                    overall: int) -> CostComparison:
     tokens = [case.facts.monthly_tokens for case in cases]
     known = all(value is not None for value in tokens)
     api = [result.cost.monthly_api_cost for result in results]
@@ -241,6 +298,8 @@ def _portfolio_cost(cases: list[_Case], results: list[UseCaseResult]) -> CostCom
     first = results[0].cost
     return CostComparison(
         monthly_tokens=total_tokens,
+        api_model=first.api_model, api_price_source=first.api_price_source,
+        self_host_model=first.self_host_model, catalog=first.catalog,
         blended_api_price_per_mtok=first.blended_api_price_per_mtok,
         monthly_api_cost=round(sum(v or 0.0 for v in api), 2) if known else None,
         monthly_self_host_cost=round(sum(v or 0.0 for v in own), 2) if known else None,
@@ -252,14 +311,21 @@ def _portfolio_cost(cases: list[_Case], results: list[UseCaseResult]) -> CostCom
         gpu_profile=first.gpu_profile, gpu_utilisation=None, self_host_cost_per_mtok=None,
         computed_break_even_tokens=None, break_even_tokens=None,
         break_even_basis=first.break_even_basis, cheaper_at_this_volume=None,
+        monthly_managed_open_cost=(
+            round(sum(r.cost.monthly_managed_open_cost or 0.0 for r in results), 2)
+            if known and all(r.cost.monthly_managed_open_cost is not None for r in results)
+            else None),
+        hybrid=_portfolio_split(labels, cases, results) if overall == HYBRID else None,
         assumptions=first.assumptions,
     )
 
 
-def _recommend_portfolio(portfolio: Portfolio, policy: Policy) -> Recommendation:
+def _recommend_portfolio(portfolio: Portfolio, policy: Policy,
+                         prices: PriceCatalog | None) -> Recommendation:
     labels = portfolio.labels()
-    cases = [_evaluate(facts, policy) for facts in portfolio.use_cases]
-    results = [_use_case_result(label, case, policy) for label, case in zip(labels, cases, strict=True)]
+    cases = [_evaluate(facts, policy, prices) for facts in portfolio.use_cases]
+    results = [_use_case_result(label, case, policy, prices)
+               for label, case in zip(labels, cases, strict=True)]
     choices = [case.decision.choice for case in cases]
     overall = combine(choices)
     flips: list[VolumeFlip | ValueFlip] = []
@@ -267,7 +333,8 @@ def _recommend_portfolio(portfolio: Portfolio, policy: Policy) -> Recommendation
         if case.facts.monthly_tokens is not None:
             flips.extend(volume_flips(case.facts.monthly_tokens,
                                       _TokenDecider(policy, case, index, choices), label))
-        flips.extend(value_flips(case.facts, _PortfolioDecider(policy, choices, index), label))
+        flips.extend(value_flips(case.facts, _PortfolioDecider(policy, prices, choices, index),
+                                 label))
     factors = [
         Factor(name=f"use_case:{result.name}", value=str(result.recommendation), weight=1.0,
                level=0.0, contribution=result.score,
@@ -294,19 +361,22 @@ def _recommend_portfolio(portfolio: Portfolio, policy: Policy) -> Recommendation
         kind="portfolio", recommendation=CHOICES_IN_ORDER[overall], confidence=confidence,
         score=score, factors=factors,
         constraints=[constraint for result in results for constraint in result.constraints],
-        caveats=caveats, cost=_portfolio_cost(cases, results), flip_points=flips, volume_bands=[],
+        caveats=caveats, cost=_portfolio_cost(labels, cases, results, overall), flip_points=flips,
+        volume_bands=[],
         missing_facts=missing,
-        answer_can_change=any(answer_can_change(case.facts, policy) for case in cases),
+        answer_can_change=any(answer_can_change(case.facts, policy, prices) for case in cases),
         use_cases=results, policy=_policy_summary(policy))
 
 
-def recommend(facts: WorkloadFacts | Portfolio, policy: Policy | None = None) -> Recommendation:
-    """Score one workload or a portfolio of them under `policy` (the shipped default if None).
+def recommend(facts: WorkloadFacts | Portfolio, policy: Policy | None = None,
+              prices: PriceCatalog | None = None) -> Recommendation:
+    """Score one workload or a portfolio of them under `policy` (the shipped default if None),
+    with API prices from `prices` (without a catalog, the policy's reference prices).
 
     Missing facts count as neutral and are listed; the result says whether they could still
-    change the answer.
+    change the answer. Raises UnknownModel for an `api_model` the catalog does not price.
     """
     policy = policy or load_policy()
     if isinstance(facts, Portfolio):
-        return _recommend_portfolio(facts, policy)
-    return _recommend_workload(facts, policy)
+        return _recommend_portfolio(facts, policy, prices)
+    return _recommend_workload(facts, policy, prices)

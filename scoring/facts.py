@@ -89,6 +89,8 @@ class WorkloadFacts(BaseModel):
     quality_bar: QualityBar | None = None
     time_to_market: TimeToMarket | None = None
 
+    api_model: str | None = Field(default=None, min_length=1, max_length=100)
+    """The API model the team would use, such as "gpt-4o-mini", priced from the catalog."""
     api_price_per_mtok: float | None = Field(default=None, gt=0, le=1000)
     """Blended API price in USD per 1M tokens (input and output together)."""
     api_input_price_per_mtok: float | None = Field(default=None, ge=0, le=1000)
@@ -117,6 +119,7 @@ class WorkloadFacts(BaseModel):
         return any(
             value is not None
             for value in (
+                self.api_model,
                 self.api_price_per_mtok,
                 self.api_input_price_per_mtok,
                 self.gpu_profile,

@@ -64,17 +64,66 @@ class FactorPolicy(_Frozen):
 class GpuProfile(_Frozen):
     name: str
     description: str
+    open_model: str
+    """The open-weight model class this profile serves, as answers name it."""
     gpus_per_replica: int = Field(ge=1)
     gpu_hourly_usd: float = Field(gt=0)
     output_tokens_per_second: float = Field(gt=0)
+    """Measured generation throughput of one replica under realistic batching."""
+    input_tokens_per_second: float = Field(gt=0)
+    """Prefill throughput of one replica: prompt tokens cost capacity too."""
     source: str
+
+
+PAIRING_FACTS = ("specialization", "quality_bar")
+"""The facts a pairing may be chosen by; "unknown" matches a fact not stated yet."""
+
+
+class Pairing(_Frozen):
+    """Which open model and which API model a workload's costs compare, like for like."""
+
+    name: str
+    when: dict[str, list[str]] = Field(default_factory=dict)
+    """Fact -> the values this pairing applies to; empty for the catch-all last pairing."""
+    self_host_profile: str
+    api_model: str
+    api_reference_price: tuple[float, float]
+    """Input and output USD per 1M tokens of `api_model`, used only when no catalog is loaded."""
+    managed_open_model: str | None = None
+    """The same open-model class served per token by a managed host, priced from the catalog."""
+    managed_reference_price: tuple[float, float] | None = None
+    source: str
+
+    @model_validator(mode="after")
+    def _known_facts(self) -> Pairing:
+        for fact, values in self.when.items():
+            if fact not in PAIRING_FACTS:
+                raise ValueError(f"pairing {self.name!r}: cannot choose by {fact!r}")
+            allowed = {*TOWARD_OPEN_SOURCE[fact], "unknown"}
+            if not set(values) <= allowed:
+                raise ValueError(f"pairing {self.name!r}: {fact} values must be among "
+                                 f"{', '.join(sorted(allowed))}")
+        if (self.managed_open_model is None) != (self.managed_reference_price is None):
+            raise ValueError(f"pairing {self.name!r}: managed_open_model and "
+                             "managed_reference_price are given together")
+        return self
+
+    def applies(self, values: dict[str, str | None]) -> bool:
+        return all((values.get(fact) or "unknown") in allowed for fact, allowed in self.when.items())
 
 
 class CostPolicy(_Frozen):
     hours_per_month: float = Field(gt=0)
-    api_input_price_per_mtok: float = Field(ge=0)
-    api_output_price_per_mtok: float = Field(ge=0)
+    api_input_price_per_mtok: float | None = Field(default=None, ge=0)
+    """An organisation's negotiated API price: used instead of the catalog when set."""
+    api_output_price_per_mtok: float | None = Field(default=None, ge=0)
     output_share: float = Field(ge=0, le=1)
+    typical_request_tokens: int = Field(default=2000, gt=0)
+    """Input plus output tokens of one typical request: catalog prices are per request tier."""
+    hybrid_open_share: float = Field(default=0.7, ge=0, le=1)
+    """In a one-workload hybrid, the share of traffic (routine requests) sent to the open model."""
+    max_utilisation: float = Field(default=0.8, gt=0, le=1)
+    """The share of measured throughput a replica is run at, at peak; replicas are added past it."""
     approved_vendors_premium: float = Field(ge=0)
     min_replicas: int = Field(ge=1)
     peak_to_average: float = Field(ge=1)
@@ -83,23 +132,31 @@ class CostPolicy(_Frozen):
     engineer_month_usd: float = Field(ge=0)
     setup_engineer_months: float = Field(ge=0)
     amortisation_months: float = Field(gt=0)
-    default_gpu_profile: str
     sources: dict[str, str] = Field(default_factory=dict)
     gpu_profiles: list[GpuProfile] = Field(min_length=1)
+    pairing: list[Pairing] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _default_profile_exists(self) -> CostPolicy:
+    def _profiles_and_pairings_agree(self) -> CostPolicy:
         names = [profile.name for profile in self.gpu_profiles]
         if len(set(names)) != len(names):
             raise ValueError("cost.gpu_profiles names must be unique")
-        if self.default_gpu_profile not in names:
-            raise ValueError(
-                f"cost.default_gpu_profile {self.default_gpu_profile!r} is not one of {names}"
-            )
+        if (self.api_input_price_per_mtok is None) != (self.api_output_price_per_mtok is None):
+            raise ValueError("api_input_price_per_mtok and api_output_price_per_mtok are set together")
+        for pairing in self.pairing:
+            if pairing.self_host_profile not in names:
+                raise ValueError(f"pairing {pairing.name!r}: self_host_profile "
+                                 f"{pairing.self_host_profile!r} is not one of {names}")
+        if self.pairing[-1].when:
+            raise ValueError("the last cost.pairing must apply to every workload (no `when`)")
         return self
 
-    def profile(self, name: str | None) -> GpuProfile:
-        wanted = name or self.default_gpu_profile
+    def pairing_for(self, values: dict[str, str | None]) -> Pairing:
+        """The first pairing whose conditions `values` meet (the last one meets any)."""
+        return next(p for p in self.pairing if p.applies(values))
+
+    def profile(self, name: str) -> GpuProfile:
+        wanted = name
         for profile in self.gpu_profiles:
             if profile.name == wanted:
                 return profile

@@ -7,12 +7,16 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.cost import scoring_scale
+from scoring.catalog import PriceCatalog
+from scoring.comparison import scoring_scale
 from scoring.decide import categorical_values, decide_score, factor_score
 from scoring.facts import REQUIRED_FACTS, TOWARD_OPEN_SOURCE, WorkloadFacts
 from scoring.policy import Policy, load_policy
 from scoring.result import CHOICES_IN_ORDER, Choice
-from scoring.volume import volume_level
+from scoring.volume import VolumeScale, volume_level
+
+COST_FACTS = ("data_residency", "specialization")
+"""The missing facts whose answer changes the prices compared, and so the volume scale."""
 
 
 class Question(BaseModel):
@@ -31,35 +35,34 @@ class Question(BaseModel):
 class _Space:
     """The facts still open, and the decision for any way of filling them in."""
 
-    def __init__(self, facts: WorkloadFacts, policy: Policy) -> None:
+    def __init__(self, facts: WorkloadFacts, policy: Policy, prices: PriceCatalog | None) -> None:
         self.facts = facts
         self.policy = policy
+        self.prices = prices
         self.values = categorical_values(facts)
         self.missing = facts.missing()
-        self._levels: dict[str | None, float | None] = {}
+        self._scales: dict[tuple[str | None, str | None], VolumeScale] = {}
         # Each fact's examination walks the same completions: score each one once.
         self._scores: dict[tuple[tuple[str, str | None], ...], float] = {}
 
-    def known_level(self, residency: str | None) -> float | None:
-        """Volume level of the stated volume; the break-even may depend on residency."""
-        if residency not in self._levels:
-            variant = self.facts
-            if residency is not None and self.facts.data_residency is None:
-                variant = WorkloadFacts.model_validate(
-                    {**self.facts.model_dump(), "data_residency": residency}
-                )
-            scale = scoring_scale(variant, self.policy)
-            self._levels[residency] = volume_level(self.facts.monthly_tokens, scale, self.policy)
-        return self._levels[residency]
+    def scale(self, values: dict[str, str | None]) -> VolumeScale:
+        """The volume scale under `values`: residency changes the API price and specialisation
+        the pairing of models compared."""
+        key = (values.get("data_residency"), values.get("specialization"))
+        if key not in self._scales:
+            update = {fact: value for fact, value in zip(COST_FACTS, key, strict=True)
+                      if value is not None and getattr(self.facts, fact) is None}
+            variant = self.facts.model_copy(update=update) if update else self.facts
+            self._scales[key] = scoring_scale(variant, self.policy, self.prices)
+        return self._scales[key]
 
-    def token_range(self, residency: str | None) -> tuple[float, float]:
-        """The volume levels an unstated volume could take."""
-        variant = self.facts
-        if residency is not None and self.facts.data_residency is None:
-            variant = WorkloadFacts.model_validate(
-                {**self.facts.model_dump(), "data_residency": residency}
-            )
-        scale = scoring_scale(variant, self.policy)
+    def known_level(self, values: dict[str, str | None]) -> float | None:
+        """Volume level of the stated volume under `values`."""
+        return volume_level(self.facts.monthly_tokens, self.scale(values), self.policy)
+
+    def token_range(self, values: dict[str, str | None]) -> tuple[float, float]:
+        """The volume levels an unstated volume could take under `values`."""
+        scale = self.scale(values)
         if scale.break_even is None:
             return (-1.0, -1.0)
         return (-1.0, 0.0 if scale.settled is None else 1.0)
@@ -109,41 +112,48 @@ def _examine(space: _Space, fact: str) -> Question:
     reachable: set[int] = set()
     for values in space.completions(others):
         contexts += 1
-        residency = values.get("data_residency")
         decided_here = False
         if fact == "monthly_tokens":
-            low, high = space.token_range(residency)
+            low, high = space.token_range(values)
             choices = {space.choice(values, level) for level in (low, high)}
             reachable |= choices
             decided_here = len(choices) > 1
         else:
             variants = [{**values, fact: option} for option in TOWARD_OPEN_SOURCE[fact]]
-            if tokens_open:
-                bounds = space.token_range(residency)
+            if tokens_open and fact in COST_FACTS:
+                # The variants score the same volume on different scales: compare every choice
+                # each can reach over the whole volume axis (this may overstate, never miss).
+                options = [{space.choice(variant, level)
+                            for level in space.critical_levels(
+                                [space.score_without_volume(variant)], space.token_range(variant))}
+                           for variant in variants]
+                reachable |= set().union(*options)
+                decided_here = len(set().union(*options)) > 1
+            elif tokens_open:
+                bounds = space.token_range(values)
                 scores = [space.score_without_volume(variant) for variant in variants]
-                levels: list[float | None] = list(space.critical_levels(scores, bounds))
+                for level in space.critical_levels(scores, bounds):
+                    choices = {space.choice(variant, level) for variant in variants}
+                    reachable |= choices
+                    decided_here = decided_here or len(choices) > 1
             else:
-                levels = [None]
-            for level in levels:
-                choices = set()
-                for variant in variants:
-                    used = level if tokens_open else space.known_level(variant.get("data_residency"))
-                    choices.add(space.choice(variant, used))
+                choices = {space.choice(variant, space.known_level(variant)) for variant in variants}
                 reachable |= choices
-                decided_here = decided_here or len(choices) > 1
+                decided_here = len(choices) > 1
         deciding += decided_here
     impact = deciding / contexts if contexts else 0.0
     return Question(fact=fact, can_change=deciding > 0, impact=round(impact, 4),
                     reachable=[CHOICES_IN_ORDER[choice] for choice in sorted(reachable)])
 
 
-def next_questions(facts: WorkloadFacts, policy: Policy | None = None) -> list[Question]:
+def next_questions(facts: WorkloadFacts, policy: Policy | None = None,
+                   prices: PriceCatalog | None = None) -> list[Question]:
     """The missing required facts, most decision-relevant first.
 
     A fact whose every possible answer leads to the same recommendation, whatever the other
     missing facts turn out to be, comes last and is marked `can_change=False`.
     """
-    space = _Space(facts, policy or load_policy())
+    space = _Space(facts, policy or load_policy(), prices)
     questions = [_examine(space, fact) for fact in space.missing]
     return sorted(
         questions,
@@ -151,6 +161,7 @@ def next_questions(facts: WorkloadFacts, policy: Policy | None = None) -> list[Q
     )
 
 
-def answer_can_change(facts: WorkloadFacts, policy: Policy | None = None) -> bool:
+def answer_can_change(facts: WorkloadFacts, policy: Policy | None = None,
+                      prices: PriceCatalog | None = None) -> bool:
     """Whether any answer to the missing facts could still change the recommendation."""
-    return any(question.can_change for question in next_questions(facts, policy))
+    return any(question.can_change for question in next_questions(facts, policy, prices))

@@ -69,10 +69,32 @@ class Assumption(_Frozen):
     source: str
 
 
+class HybridRoute(_Frozen):
+    """One part of a hybrid split: which traffic goes where, and what it costs a month."""
+
+    traffic: str
+    """The use case, or the share of one workload's requests, routed this way."""
+    destination: Literal["api", "self_host", "managed_open"]
+    monthly_tokens: int
+    monthly_cost: float
+
+
+class HybridSplit(_Frozen):
+    routes: list[HybridRoute]
+    monthly_cost: float
+
+
 class CostComparison(_Frozen):
     """Monthly cost of the API and of self-hosting, with every assumption named."""
 
     monthly_tokens: int | None
+    api_model: str | None = None
+    """The API model priced; None when the team stated a price without naming one."""
+    api_price_source: str = "policy"
+    self_host_model: str = ""
+    """The open model class the self-hosted cost is for."""
+    catalog: str | None = None
+    """The price catalog and version the prices came from, if any."""
     blended_api_price_per_mtok: float
     monthly_api_cost: float | None
     monthly_self_host_cost: float | None
@@ -87,6 +109,15 @@ class CostComparison(_Frozen):
     """The break-even the volume factor was scored against."""
     break_even_basis: Literal["policy_default", "computed"]
     cheaper_at_this_volume: Literal["api", "self_host"] | None
+    cheaper_changes_at: list[int] = []
+    """Every volume at which the cheaper option changes; more than one where replica steps
+    make self-hosting dearer again past the first break-even."""
+    managed_open_model: str | None = None
+    managed_open_price_per_mtok: float | None = None
+    monthly_managed_open_cost: float | None = None
+    """The open model class served per token by a managed host: open weights, no GPUs to run."""
+    hybrid: HybridSplit | None = None
+    """For a hybrid recommendation: which traffic goes where, and what the split costs."""
     assumptions: list[Assumption]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.errors import UserError, describe_validation_error
-from scoring import Portfolio, WorkloadFacts, load_policy, recommend
+from scoring import Portfolio, UnknownModel, WorkloadFacts, load_policy, recommend
 
 
 def _read(source: str) -> str:
@@ -43,13 +43,19 @@ def parse_facts(text: str, origin: str) -> WorkloadFacts | Portfolio:
         raise UserError(f"{origin}: {describe_validation_error(exc, allowed)}") from None
 
 
-def run_recommend(source: str, as_json: bool, policy_file: str | Path | None) -> str:
+def run_recommend(source: str, as_json: bool, policy_file: str | Path | None,
+                  prices_dir: Path | None = None) -> str:
     """The explanation (or JSON) for the facts in `source`; raises UserError or PolicyError."""
+    from bot.prices import load_catalog
     from bot.render.text import render_recommendation
 
     origin = "stdin" if source == "-" else source
     facts = parse_facts(_read(source), origin)
-    result = recommend(facts, load_policy(policy_file))
+    policy = load_policy(policy_file)
+    try:
+        result = recommend(facts, policy, load_catalog(policy, prices_dir))
+    except UnknownModel as exc:
+        raise UserError(f"{origin}: {exc}") from None
     if as_json:
         return result.model_dump_json(indent=2)
     return render_recommendation(result)

@@ -16,7 +16,7 @@ from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, UseCase
 from bot.extraction import Extraction, extract
 from bot.extraction.model import STATED_FACTS
-from scoring import Policy, WorkloadFacts, next_questions, recommend
+from scoring import Policy, PriceCatalog, WorkloadFacts, next_questions, recommend
 
 MAX_CHARS = 4000
 TEAM_FACTS = ("ml_expertise",)
@@ -51,8 +51,12 @@ class Engine:
 
     def __init__(self, policy: Policy, guidance: Guidance | None = None, *,
                  extractor: Callable[[str], Extraction] = extract,
-                 index_version: Callable[[], str] | None = None) -> None:
+                 index_version: Callable[[], str] | None = None,
+                 prices: PriceCatalog | None = None) -> None:
         self.policy = policy
+        self.prices = prices
+        """The API price catalog scoring prices models from; None uses the policy's reference
+        prices."""
         self.guidance = guidance
         self.extractor = extractor
         self.index_version = index_version or (lambda: "")
@@ -189,7 +193,7 @@ class Engine:
         if state.stage == "advised" and not changed:
             return []
         current = state.current.workload()
-        questions = next_questions(current, self.policy)
+        questions = next_questions(current, self.policy, self.prices)
         open_questions = [q for q in questions if q.can_change]
         if open_questions and not (state.stage == "advised" and changed):
             first = open_questions[0].fact
@@ -208,7 +212,7 @@ class Engine:
         """Advice on `current` (the current use case, or a what-if variant of it, `what_if`
         naming the facts it changed)."""
         facts = state.scored_facts(current)
-        result = recommend(facts, self.policy)
+        result = recommend(facts, self.policy, self.prices)
         advice = build_advice(result, facts, self.guidance, what_if=what_if, unasked=unasked or [],
                               index_version=self._safe_index_version())
         if what_if is None:
@@ -251,7 +255,7 @@ class Engine:
             title = case.name or f"use case {index}"
             known = [_describe(f, n) for f, n in case.facts.items()] or ["nothing yet"]
             lines.append(f"*{title}*: " + "; ".join(known))
-        missing = next_questions(state.current.workload(), self.policy)
+        missing = next_questions(state.current.workload(), self.policy, self.prices)
         if missing:
             parts = [f"{wording.FACT_LABELS[q.fact].lower()}"
                      + ("" if q.can_change else " (can't change the answer)") for q in missing]

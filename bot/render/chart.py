@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from scoring import Policy, WorkloadFacts, cost_model
+from scoring import Policy, PriceCatalog, WorkloadFacts, cost_model
 
 WIDTH, HEIGHT = 700, 400
 PLOT = (74, 34, 688, 346)
@@ -147,11 +147,12 @@ def _legend(draw: ImageDraw.ImageDraw, entries: Sequence[tuple[str, Colour, str]
         _text(draw, (x0 + pad * 2 + swatch, middle), label, font, "lm")
 
 
-def cost_chart_png(facts: WorkloadFacts, policy: Policy, break_even_used: int | None) -> bytes | None:
+def cost_chart_png(facts: WorkloadFacts, policy: Policy, break_even_used: int | None,
+                   prices: PriceCatalog | None = None) -> bytes | None:
     """A PNG comparing monthly costs around the team's volume, or None without a volume."""
     if facts.monthly_tokens is None:
         return None
-    model, _ = cost_model(facts, policy)
+    model = cost_model(facts, policy, prices)
     volume = facts.monthly_tokens
     computed = model.break_even()
     top = max(volume, break_even_used or 0, computed or 0, 1_000_000) * 2

@@ -46,7 +46,8 @@ class SlackAdvisor:
         self.poster = poster
         self.bot_user_id = bot_user_id
         self.metrics = metrics or Metrics()
-        self.replies = SlackReplies(poster, services.store.events, services.policy)
+        self.replies = SlackReplies(poster, services.store.events, services.policy,
+                                    services.prices)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics)
 
@@ -167,7 +168,7 @@ class SlackAdvisor:
             return text_message("I can't find that decision.")
         if not record.facts_complete:
             return text_message(INCOMPLETE_RECORD)
-        result = recommend(record.facts, self.services.policy)
+        result = recommend(record.facts, self.services.policy, self.services.prices)
         advice = build_advice(result, record.facts, self.services.knowledge,
                               index_version=self._index_version())
         changed = str(result.recommendation) != record.recommendation

@@ -12,7 +12,7 @@ from bot.render.chart import cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.store import Events, QueuedMessage, QueuedReply
-from scoring import Policy
+from scoring import Policy, PriceCatalog
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,12 @@ def text_message(text: str) -> render.SlackMessage:
 class SlackReplies:
     """Posts a conversation's replies into its Slack thread."""
 
-    def __init__(self, poster: Poster, events: Events, policy: Policy) -> None:
+    def __init__(self, poster: Poster, events: Events, policy: Policy,
+                 prices: PriceCatalog | None = None) -> None:
         self.poster = poster
         self.events = events
         self.policy = policy
+        self.prices = prices
 
     def render(self, key: str, message: QueuedMessage, replies: Sequence[Reply]) -> list[QueuedReply]:
         return [queued_reply(message.channel, rendered, message.thread_ts)
@@ -70,7 +72,7 @@ class SlackReplies:
         digest = hashlib.sha256(cost_inputs.encode()).hexdigest()[:16]
         if not self.events.claim(f"chart:{key}:{digest}"):
             return
-        png = cost_chart_png(facts, self.policy, result.cost.break_even_tokens)
+        png = cost_chart_png(facts, self.policy, result.cost.break_even_tokens, self.prices)
         if png is None:
             return
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import WorkloadFacts, load_policy, recommend
-from scoring.cost import compare_costs, cost_model
+from scoring.comparison import compare_costs, cost_model
 from tests.scoring.policies import rule_of_thumb_policy
 
 M = 1_000_000
@@ -46,7 +46,7 @@ def test_compare_costs_approved_vendors_pay_regional_premium() -> None:
 
 
 def test_break_even_is_exact_and_steps_with_whole_replicas() -> None:
-    model, _ = cost_model(_facts(api_price_per_mtok=4.0, gpu_profile="a10g-8b"), load_policy())
+    model = cost_model(_facts(api_price_per_mtok=4.0, gpu_profile="a10g-8b"), load_policy())
     be = model.break_even()
     assert be is not None
     assert model.self_host_cost(be) <= model.api_cost(be)
@@ -91,7 +91,7 @@ def test_volume_is_neutral_where_extra_replicas_make_the_cheaper_option_alternat
     # ($16,885) break even at 8,442.5M; the eleventh ($17,761) is dearer again from 8,760M until
     # 8,880.5M, and from twelve replicas on every step stays below the API.
     facts = _facts(api_price_per_mtok=2.0, gpu_profile="a10g-8b")
-    model, _ = cost_model(facts, load_policy())
+    model = cost_model(facts, load_policy())
     assert (model.break_even(), model.settled_break_even()) == (8_442_500_000, 8_880_500_000)
     for tokens, cheaper, sign in ((8_400 * M, "api", -1), (8_500 * M, "self_host", 0),
                                   (8_800 * M, "api", 0), (9_000 * M, "self_host", 1)):

@@ -92,7 +92,7 @@ def test_recommend_self_hosting_beside_a_cheaper_api_says_what_outweighs_the_cos
 def test_recommend_volume_factor_agrees_with_costs_beside_each_break_even(
     facts: WorkloadFacts, which: str, offset: int
 ) -> None:
-    model, _ = cost_model(facts, load_policy())
+    model = cost_model(facts, load_policy())
     point = model.break_even() if which == "first" else model.settled_break_even()
     tokens = min(max((point or 0) + offset, 0), MAX_MONTHLY_TOKENS)
     _check_volume_agrees_with_costs(_with(facts, monthly_tokens=tokens))

@@ -76,7 +76,7 @@ def _draw(facts: WorkloadFacts, policy: Policy, used: int | None = None) -> Pict
 
 
 def _x_pixel(tokens: int, facts: WorkloadFacts, policy: Policy, used: int | None) -> float:
-    model, _ = cost_model(facts, policy)
+    model = cost_model(facts, policy)
     assert facts.monthly_tokens is not None
     top = max(facts.monthly_tokens, used or 0, model.break_even() or 0, M) * 2
     return PLOT[0] + (PLOT[2] - PLOT[0]) * tokens / top
@@ -113,7 +113,7 @@ def test_volume_marker_is_drawn_at_the_teams_volume(policy: Policy, volume: int)
 
 def test_break_even_markers_when_they_differ(policy: Policy) -> None:
     facts, used = _facts(), 500 * M
-    computed = cost_model(facts, policy)[0].break_even()
+    computed = cost_model(facts, policy).break_even()
     assert computed is not None
     picture = _draw(facts, policy, used)
     _assert_marker_at(picture, COMPUTED_COLOUR, _x_pixel(computed, facts, policy, used))
@@ -122,7 +122,7 @@ def test_break_even_markers_when_they_differ(policy: Policy) -> None:
 
 def test_break_even_used_is_not_drawn_twice_when_it_is_the_computed_one(policy: Policy) -> None:
     facts = _facts()
-    computed = cost_model(facts, policy)[0].break_even()
+    computed = cost_model(facts, policy).break_even()
     picture = _draw(facts, policy, computed)
     assert computed is not None
     _assert_marker_at(picture, COMPUTED_COLOUR, _x_pixel(computed, facts, policy, computed))
@@ -131,7 +131,7 @@ def test_break_even_used_is_not_drawn_twice_when_it_is_the_computed_one(policy: 
 
 def test_no_break_even_marker_when_self_hosting_never_pays(policy: Policy) -> None:
     facts = _facts(monthly_tokens=5_000 * M, api_price_per_mtok=0.1)
-    assert cost_model(facts, policy)[0].break_even() is None
+    assert cost_model(facts, policy).break_even() is None
     picture = _draw(facts, policy)
     assert picture.marker_columns(COMPUTED_COLOUR) == []
     assert picture.marker_columns(USED_COLOUR) == []
