@@ -125,6 +125,10 @@ def _managed_note(cost: CostComparison) -> str:
             f"${cost.managed_open_price_per_mtok:g} per 1M tokens{monthly})")
 
 
+def cost_settled(case: _Case) -> int | None:
+    return case.scale.settled if case.scale.basis == "computed" else None
+
+
 def _caveats(case: _Case, cost: CostComparison, factors: list[Factor]) -> list[Caveat]:
     facts, decision = case.facts, case.decision
     caveats: list[Caveat] = []
@@ -154,10 +158,14 @@ def _caveats(case: _Case, cost: CostComparison, factors: list[Factor]) -> list[C
                  f"{cost.gpu_profile} never costs less than the API at any volume.",
             topic="volume_cost"))
     if len(cost.cheaper_changes_at) > 1:
-        changes = ", ".join(compact_tokens(v) for v in cost.cheaper_changes_at)
+        changes = cost.cheaper_changes_at
+        settled = ("from there on self-hosting stays cheaper"
+                   if changes[-1] == cost_settled(case) else "and it keeps alternating beyond")
         caveats.append(Caveat(
-            text=f"The cheaper option changes more than once with volume (at {changes} "
-                 "tokens/month): each extra replica makes self-hosting dearer again for a while.",
+            text=f"The cheaper option changes {len(changes)} times between "
+                 f"{compact_tokens(changes[0])} and {compact_tokens(changes[-1])} tokens/month, "
+                 f"because each extra replica makes self-hosting dearer again for a while; "
+                 f"{settled}.",
             topic="volume_cost"))
     if (decision.choice != 0 and cost.gpu_utilisation is not None
             and cost.gpu_utilisation < LOW_UTILISATION):

@@ -11,14 +11,18 @@ volumes = st.one_of(
     st.integers(min_value=0, max_value=10**13),
     st.integers(min_value=0, max_value=3 * 10**9),
     st.sampled_from([0, 1, 49_999_999, 50_000_000, 50_000_001, 10**13]),
-    # The default prices' computed break-even, without and with the approved-vendor premium.
-    st.sampled_from([1_496_515_151, 1_496_515_152, 1_360_468_319, 1_360_468_320]),
+    # The paired defaults' computed break-evens (specialised, general), without and with the
+    # approved-vendor premium.
+    st.sampled_from([1_708_878_787, 1_708_878_788, 1_553_526_170, 1_553_526_171,
+                     2_558_333_333, 2_558_333_334, 2_325_757_575, 2_325_757_576]),
 )
 
 cost_inputs = st.fixed_dictionaries(
     {},
     optional={
         "api_price_per_mtok": st.floats(min_value=0.05, max_value=80, allow_nan=False),
+        "api_model": st.sampled_from(["gpt-4o-mini", "gpt-4o", "claude-sonnet-4-5",
+                                      "claude-haiku-4-5", "gemini-2.5-flash"]),
         "gpu_profile": st.sampled_from(["a10g-8b", "a100-8b", "h100x2-70b-fp8"]),
         "engineering_fte": st.floats(min_value=0, max_value=3, allow_nan=False),
         "output_share": st.floats(min_value=0.05, max_value=0.9, allow_nan=False),

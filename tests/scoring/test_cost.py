@@ -70,36 +70,59 @@ def test_compare_costs_without_prices_under_rule_of_thumb_basis_uses_it_and_says
     assert any("rule of thumb" in caveat.text for caveat in result.caveats)
 
 
-def test_compare_costs_without_prices_scores_the_break_even_of_the_default_prices() -> None:
+def test_compare_costs_without_prices_scores_the_break_even_of_the_paired_models() -> None:
     result = recommend(_facts())
-    # Two A10G replicas: 2 x $1.00 x 730 h x 1.2 = $1,752, plus 0.5 x $15,000 engineering and
-    # $15,000 / 24 set-up = $9,877 a month; blended API price 3 x 0.7 + 15 x 0.3 = $6.60 per 1M.
-    assert result.cost.monthly_self_host_cost == pytest.approx(9877.0)
+    # A niche task pairs a fine-tuned 8B on A100 with the frontier API it replaces. Two A100
+    # replicas: 2 x $1.80 x 730 h x 1.2 = $3,153.60, plus 0.5 x $15,000 engineering and
+    # $15,000 / 24 set-up = $11,278.60 a month; blended API price 3 x 0.7 + 15 x 0.3 = $6.60 per
+    # 1M, so the break-even is 11,278.60 / 6.60 x 1M = 1,708,878,788 tokens a month.
+    assert result.cost.monthly_self_host_cost == pytest.approx(11278.6)
     assert result.cost.blended_api_price_per_mtok == pytest.approx(6.6)
+    assert (result.cost.api_model, result.cost.gpu_profile) == ("claude-sonnet-4-5", "a100-8b")
     assert result.cost.break_even_basis == "computed"
-    assert result.cost.break_even_tokens == result.cost.computed_break_even_tokens == 1_496_515_152
+    assert result.cost.break_even_tokens == result.cost.computed_break_even_tokens == 1_708_878_788
     volume = next(f for f in result.factors if f.name == "monthly_tokens")
-    assert volume.contribution == -2.5  # 100M is far below 1.5B: full weight toward the API
+    assert volume.contribution == -2.5  # 100M is far below 1.7B: full weight toward the API
     assert result.cost.cheaper_at_this_volume == "api"
     assert "computed from the prices in force" in volume.rationale
-    assert "rule of thumb is 50M; at these prices the break-even is 1.5B" in volume.rationale
+    assert "rule of thumb is 50M; at these prices the break-even is 1.7B" in volume.rationale
     assert not any("Give your API price" in caveat.text for caveat in result.caveats)
 
 
+def test_capacity_counts_input_tokens_as_well_as_output() -> None:
+    # Before prefill counted, output_share 0 made a replica's capacity unbounded.
+    prompts_only = cost_model(_facts(output_share=0.0, gpu_profile="a100-8b"), load_policy())
+    # 7,800 input tok/s x 3,600 s x 730 h x 0.8 utilisation ceiling / 3 peak-to-average.
+    assert prompts_only.replica_capacity_tokens == pytest.approx(7800 * 3600 * 730 * 0.8 / 3)
+    assert prompts_only.replicas(10**12) == 183  # 10^12 / 5.466B per replica, rounded up
+    mixed = cost_model(_facts(output_share=0.3, gpu_profile="a100-8b"), load_policy())
+    seconds_per_token = 0.3 / 1520 + 0.7 / 7800
+    assert mixed.tokens_per_second == pytest.approx(1 / seconds_per_token)
+
+
+def test_utilisation_stays_under_the_ceiling_as_replicas_are_added() -> None:
+    for tokens in (10**9, 10**10, 10**11, 10**12):
+        cost = compare_costs(_facts(monthly_tokens=tokens), load_policy())
+        assert cost.gpu_utilisation is not None
+        assert cost.gpu_utilisation <= 0.8 / 3 + 1e-9
+
+
 def test_volume_is_neutral_where_extra_replicas_make_the_cheaper_option_alternate() -> None:
-    # At $2 per 1M on A10G (876M tokens per replica, $876 per replica, $8,125 fixed), ten replicas
-    # ($16,885) break even at 8,442.5M; the eleventh ($17,761) is dearer again from 8,760M until
-    # 8,880.5M, and from twelve replicas on every step stays below the API.
-    facts = _facts(api_price_per_mtok=2.0, gpu_profile="a10g-8b")
+    # At $2.50 per 1M on A10G (500.6M tokens per replica, $881.26 per replica, $8,125 fixed) the
+    # cheaper option changes several times between 11.0B and 12.1B tokens a month.
+    facts = _facts(api_price_per_mtok=2.5, gpu_profile="a10g-8b")
     model = cost_model(facts, load_policy())
-    assert (model.break_even(), model.settled_break_even()) == (8_442_500_000, 8_880_500_000)
-    for tokens, cheaper, sign in ((8_400 * M, "api", -1), (8_500 * M, "self_host", 0),
-                                  (8_800 * M, "api", 0), (9_000 * M, "self_host", 1)):
+    assert (model.break_even(), model.settled_break_even()) == (11_005_052_800, 12_062_560_000)
+    for tokens, cheaper, sign in ((10_900 * M, "api", -1), (11_006 * M, "self_host", 0),
+                                  (11_100 * M, "api", 0), (12_100 * M, "self_host", 1)):
         result = recommend(facts.model_copy(update={"monthly_tokens": tokens}))
         volume = next(f for f in result.factors if f.name == "monthly_tokens")
         assert result.cost.cheaper_at_this_volume == cheaper, tokens
         assert (volume.contribution > 0) - (volume.contribution < 0) == sign, tokens
         assert ("counts as neutral" in volume.rationale) == (sign == 0), tokens
+    changes = recommend(facts).cost.cheaper_changes_at
+    assert changes[0] == 11_005_052_800 and changes[-1] == 12_062_560_000 and len(changes) > 2
+    assert any("changes 7 times between 11B and 12.1B" in c.text for c in recommend(facts).caveats)
 
 
 def test_recommend_unknown_gpu_profile_lists_known_ones() -> None:

@@ -69,10 +69,10 @@ COMPUTED_VERDICTS = {"evidence balanced at the break-even": "proprietary"}
 COMPUTED_CASES = [
     *((why, facts, COMPUTED_VERDICTS.get(why, expected)) for why, facts, expected in CASES),
     ("evidence balanced at the computed break-even",
-     dict(data_residency="unrestricted", specialization="moderate", monthly_tokens=1_496_515_152,
+     dict(data_residency="unrestricted", specialization="moderate", monthly_tokens=1_708_878_788,
           ml_expertise="some", latency="interactive"), "hybrid"),
     # Niche (+2.0), approved vendors (+0.5) and interactive latency (+0.3) against 400M, far below
-    # the 1,360.5M break-even (-2.5): +0.3, balanced.
+    # the 1,553.5M break-even (-2.5): +0.3, balanced.
     ("niche support triage well below the computed break-even",
      dict(data_residency="approved_vendors", specialization="niche", monthly_tokens=400 * M,
           ml_expertise="some", latency="interactive"), "hybrid"),
@@ -162,7 +162,7 @@ def test_recommend_volume_flip_under_computed_basis_agrees_with_the_costs() -> N
     above = next(f for f in flips if f.direction == "above")
     assert above.recommendation == "open_source"
     # Open source needs +0.7 more from volume: 0.28 of the way to twice the break-even.
-    assert above.threshold == pytest.approx(1_496_515_152 * 2 ** (0.7 / 2.5), rel=1e-6)
+    assert above.threshold == pytest.approx(1_708_878_788 * 2 ** (0.7 / 2.5), rel=1e-6)
     at = recommend(facts.model_copy(update={"monthly_tokens": above.threshold}))
     assert at.recommendation == "open_source"
     assert at.cost.cheaper_at_this_volume == "self_host"

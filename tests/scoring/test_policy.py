@@ -18,10 +18,10 @@ def test_load_policy_default_has_framework_break_even() -> None:
 
 
 def test_load_policy_organisation_file_changes_the_answer(tmp_path: Path) -> None:
-    # At the computed break-even of the default prices (9,877 / 6.6 x 1M) volume is neutral and
+    # At the computed break-even of the default prices (11,278.60 / 6.6 x 1M) volume is neutral and
     # the score is the latency's +0.3: hybrid by default, open source from a 0.2 threshold.
     facts = WorkloadFacts(data_residency="unrestricted", specialization="moderate",
-                          monthly_tokens=1_496_515_152, ml_expertise="some", latency="interactive")
+                          monthly_tokens=1_708_878_788, ml_expertise="some", latency="interactive")
     own = tmp_path / "ours.toml"
     own.write_text(DEFAULT_TEXT.replace("open_source_at = 1.0", "open_source_at = 0.2"))
     policy = load_policy(own)
@@ -33,7 +33,7 @@ def test_load_policy_organisation_file_changes_the_answer(tmp_path: Path) -> Non
 @pytest.mark.parametrize(("edit", "message"), [
     (("niche = 1.0", "niche = -1.0"), "must not decrease"),
     (("open_source_at = 1.0", "open_source_at = -3.0"), "must not exceed"),
-    (('default_gpu_profile = "a10g-8b"', 'default_gpu_profile = "tpu"'), "is not one of"),
+    (('self_host_profile = "a100-8b"', 'self_host_profile = "tpu"'), "is not one of"),
     (("weight = 2.5", "weight = -1"), "greater than or equal to 0"),
     (("[thresholds]", "[thresholds"), "not valid TOML"),
     (('basis = "computed"', 'basis = "median"'), r"volume\.basis: .*'computed' or 'rule_of_thumb'"),

@@ -7,10 +7,22 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring import Portfolio, WorkloadFacts, cost_model, load_policy, next_questions, recommend
+import scoring
+from scoring import Portfolio, Question, Recommendation, WorkloadFacts, load_policy
+from scoring.comparison import cost_model
 from scoring.facts import MAX_MONTHLY_TOKENS, REQUIRED_FACTS, TOWARD_OPEN_SOURCE
 from scoring.result import CHOICES_IN_ORDER, Choice, ValueFlip, VolumeFlip
+from tests.helpers.prices import pinned_prices
 from tests.scoring.strategies import complete_facts, partial_facts, portfolios
+
+
+def recommend(facts: WorkloadFacts | Portfolio) -> Recommendation:
+    """Scored the way the product scores: API prices from the (pinned) catalog."""
+    return scoring.recommend(facts, None, pinned_prices())
+
+
+def next_questions(facts: WorkloadFacts) -> list[Question]:
+    return scoring.next_questions(facts, None, pinned_prices())
 
 RANK = {choice: index for index, choice in enumerate(CHOICES_IN_ORDER)}
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,7 +104,7 @@ def test_recommend_self_hosting_beside_a_cheaper_api_says_what_outweighs_the_cos
 def test_recommend_volume_factor_agrees_with_costs_beside_each_break_even(
     facts: WorkloadFacts, which: str, offset: int
 ) -> None:
-    model = cost_model(facts, load_policy())
+    model = cost_model(facts, load_policy(), pinned_prices())
     point = model.break_even() if which == "first" else model.settled_break_even()
     tokens = min(max((point or 0) + offset, 0), MAX_MONTHLY_TOKENS)
     _check_volume_agrees_with_costs(_with(facts, monthly_tokens=tokens))
