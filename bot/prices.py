@@ -15,8 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scoring import Policy, PriceCatalog
-from scoring.catalog import CatalogModel, normalise
+from scoring import CatalogModel, Policy, PriceCatalog, normalise
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,8 @@ def build_catalog(policy: Policy, now: datetime | None = None) -> PriceCatalog:
             models[key] = CatalogModel(
                 id=info.id, provider=provider.id, name=info.name or info.id,
                 input_per_mtok=round(input_per_mtok, 6), output_per_mtok=round(output_per_mtok, 6))
-    return PriceCatalog(source=catalog_version(), typical_request_tokens=size, models=models)
+    return PriceCatalog(source=catalog_version(), as_of=f"{when:%Y-%m}", typical_request_tokens=size,
+                        models=models)
 
 
 def load_catalog(policy: Policy, cache_dir: Path | None = None,

@@ -5,7 +5,7 @@ Imports only the standard library and pydantic; no I/O beyond reading the shippe
 
 from __future__ import annotations
 
-from scoring.catalog import CatalogModel, PriceCatalog, UnknownModel
+from scoring.catalog import CatalogModel, PriceCatalog, UnknownModel, normalise
 from scoring.comparison import cost_model
 from scoring.engine import recommend
 from scoring.facts import (
@@ -26,10 +26,12 @@ from scoring.policy import Policy, PolicyError, load_policy, parse_policy
 from scoring.questions import Question, answer_can_change, next_questions
 from scoring.rationale import compact_tokens
 from scoring.result import (
+    Assumption,
     Choice,
     Confidence,
     CostComparison,
     Factor,
+    HybridRoute,
     Recommendation,
     ValueFlip,
     VolumeFlip,
@@ -37,15 +39,17 @@ from scoring.result import (
 
 __all__ = [
     "CATEGORICAL_FACTS",
-    "CatalogModel",
     "MAX_MONTHLY_TOKENS",
     "OPTIONAL_FACTS",
     "REQUIRED_FACTS",
+    "Assumption",
+    "CatalogModel",
     "Choice",
     "Confidence",
     "CostComparison",
     "DataResidency",
     "Factor",
+    "HybridRoute",
     "Latency",
     "MLExpertise",
     "Policy",
@@ -66,6 +70,7 @@ __all__ = [
     "cost_model",
     "load_policy",
     "next_questions",
+    "normalise",
     "parse_policy",
     "recommend",
 ]

@@ -52,8 +52,14 @@ class PriceCatalog(_Frozen):
 
     source: str
     """The catalog and its version, such as "genai-prices 0.2.3"."""
+    as_of: str = ""
+    """The month the prices were read for, such as "2026-12" (date-bound prices change)."""
     typical_request_tokens: int = Field(gt=0)
     models: dict[str, CatalogModel]
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}, {self.as_of}" if self.as_of else self.source
 
     def find(self, name: str) -> CatalogModel | None:
         """The model called `name` (its id, its id without a provider prefix, or its name)."""

@@ -71,6 +71,7 @@ def compare_costs(facts: WorkloadFacts, policy: Policy, prices: PriceCatalog | N
         computed_break_even_tokens=model.break_even(),
         break_even_tokens=scale.break_even,
         break_even_basis=scale.basis,
+        rule_of_thumb_tokens=scale.rule_of_thumb,
         cheaper_at_this_volume=cheaper,
         cheaper_changes_at=model.cheaper_changes(),
         managed_open_model=pricing.managed_open_model,

@@ -296,6 +296,11 @@ def _portfolio_split(labels: list[str], cases: list[_Case],
     return HybridSplit(routes=routes, monthly_cost=round(sum(r.monthly_cost for r in routes), 2))
 
 
+def _one_or_all(values: list[str]) -> str:
+    """The value every use case shares, else each distinct one, in order."""
+    return ", ".join(dict.fromkeys(values))
+
+
 def _portfolio_cost(labels: list[str], cases: list[_Case], results: list[UseCaseResult],
                     overall: int) -> CostComparison:
     tokens = [case.facts.monthly_tokens for case in cases]
@@ -306,8 +311,10 @@ def _portfolio_cost(labels: list[str], cases: list[_Case], results: list[UseCase
     first = results[0].cost
     return CostComparison(
         monthly_tokens=total_tokens,
-        api_model=first.api_model, api_price_source=first.api_price_source,
-        self_host_model=first.self_host_model, catalog=first.catalog,
+        api_model=_one_or_all([r.cost.api_model or "your price" for r in results]),
+        api_price_source=first.api_price_source,
+        self_host_model=_one_or_all([r.cost.self_host_model for r in results]),
+        catalog=first.catalog,
         blended_api_price_per_mtok=first.blended_api_price_per_mtok,
         monthly_api_cost=round(sum(v or 0.0 for v in api), 2) if known else None,
         monthly_self_host_cost=round(sum(v or 0.0 for v in own), 2) if known else None,
@@ -316,7 +323,8 @@ def _portfolio_cost(labels: list[str], cases: list[_Case], results: list[UseCase
             for key in first.self_host_breakdown
         } if known else {},
         replicas=sum(result.cost.replicas or 0 for result in results) if known else None,
-        gpu_profile=first.gpu_profile, gpu_utilisation=None, self_host_cost_per_mtok=None,
+        gpu_profile=_one_or_all([r.cost.gpu_profile for r in results]),
+        gpu_utilisation=None, self_host_cost_per_mtok=None,
         computed_break_even_tokens=None, break_even_tokens=None,
         break_even_basis=first.break_even_basis, cheaper_at_this_volume=None,
         monthly_managed_open_cost=(

@@ -72,7 +72,8 @@ class GpuProfile(_Frozen):
     """Measured generation throughput of one replica under realistic batching."""
     input_tokens_per_second: float = Field(gt=0)
     """Prefill throughput of one replica: prompt tokens cost capacity too."""
-    source: str
+    price_source: str
+    throughput_source: str
 
 
 PAIRING_FACTS = ("specialization", "quality_bar")

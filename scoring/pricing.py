@@ -45,7 +45,8 @@ def _catalog_price(name: str, prices: PriceCatalog | None,
     """The model's id, input and output price per 1M tokens, and where they come from."""
     if prices is not None:
         found = prices.get(name)
-        return found.id, found.input_per_mtok, found.output_per_mtok, f"catalog: {prices.source}"
+        return (found.id, found.input_per_mtok, found.output_per_mtok,
+                f"catalog: {found.id}, {prices.label}")
     if reference is None:
         raise UnknownModel(name, [], "no price catalog loaded")
     return name, reference[0], reference[1], "policy reference price (no catalog loaded)"
@@ -107,11 +108,11 @@ def resolve(facts: WorkloadFacts, policy: Policy, prices: PriceCatalog | None = 
     profile = cost.profile(facts.gpu_profile or pairing.self_host_profile)
     named("gpu_profile", profile.name, profile.description,
           STATED if facts.gpu_profile else f"pairing {pairing.name!r}: {pairing.source}")
-    named("gpu_hourly_usd", profile.gpu_hourly_usd, "USD per GPU-hour", profile.source)
+    named("gpu_hourly_usd", profile.gpu_hourly_usd, "USD per GPU-hour", profile.price_source)
     named("output_tokens_per_second", profile.output_tokens_per_second,
-          "output tokens/s per replica", profile.source)
+          "output tokens/s per replica", profile.throughput_source)
     named("input_tokens_per_second", profile.input_tokens_per_second,
-          "input tokens/s per replica", profile.source)
+          "input tokens/s per replica", profile.throughput_source)
     fte = given_or_default(facts.engineering_fte, "engineering_fte", "engineer-months per month")
     for key, unit in (
         ("hours_per_month", "hours"),
@@ -155,5 +156,5 @@ def resolve(facts: WorkloadFacts, policy: Policy, prices: PriceCatalog | None = 
     return Pricing(model=model, pairing=pairing, api_model=api_model, api_price_source=source,
                    self_host_model=profile.open_model, managed_open_model=managed_model,
                    managed_open_price=managed_price,
-                   catalog=prices.source if prices is not None else None,
+                   catalog=prices.label if prices is not None else None,
                    assumptions=assumptions)

@@ -108,6 +108,8 @@ class CostComparison(_Frozen):
     break_even_tokens: int | None
     """The break-even the volume factor was scored against."""
     break_even_basis: Literal["policy_default", "computed"]
+    rule_of_thumb_tokens: int | None = None
+    """The framework's rule of thumb, shown beside the computed break-even as its reference."""
     cheaper_at_this_volume: Literal["api", "self_host"] | None
     cheaper_changes_at: list[int] = []
     """Every volume at which the cheaper option changes; more than one where replica steps

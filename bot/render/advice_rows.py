@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot import wording
 from bot.conversation import Advice
 from bot.conversation.advice import CitedLine, FactorLine, SourceRef
+from bot.render.cost_lines import assumptions_line, cost_lines
 from scoring import Factor, Recommendation
 
 
@@ -42,9 +43,11 @@ class UseCaseRow:
 
 @dataclass(frozen=True)
 class CostRow:
-    """The cost comparison in a sentence (its source number apart) and the model's inputs."""
+    """The cost comparison: every option's monthly cost in a sentence (its source number apart),
+    then the cheaper option, the hybrid split and the break-even, and the model's inputs."""
 
     summary: str
+    details: list[str]
     citation: int | None
     assumptions: str
 
@@ -88,25 +91,9 @@ def flip_rows(result: Recommendation) -> list[str]:
 
 
 def _cost(advice: Advice) -> CostRow:
-    cost = advice.result.cost
-    inputs = []
-    for assumption in cost.assumptions:
-        mark = " (yours)" if assumption.source == "stated by the team" else ""
-        inputs.append(f"{assumption.name.replace('_', ' ')} {assumption.value}{mark}")
-    assumptions = "Assumptions: " + "; ".join(inputs)
-    if cost.monthly_tokens is None:
-        return CostRow(summary="volume unknown, so no monthly figures.", citation=None,
-                       assumptions=assumptions)
-    parts = [f"API {wording.money(cost.monthly_api_cost)} vs self-hosted "
-             f"{wording.money(cost.monthly_self_host_cost)} a month at "
-             f"{wording.tokens(cost.monthly_tokens)} tokens"]
-    if cost.replicas:
-        parts.append(f"{cost.replicas} replicas of {cost.gpu_profile}")
-    if cost.break_even_tokens is not None:
-        basis = "rule of thumb" if cost.break_even_basis == "policy_default" else "computed"
-        parts.append(f"break-even {wording.tokens(cost.break_even_tokens)}/month ({basis})")
-    return CostRow(summary="; ".join(parts), citation=advice.cost_citation,
-                   assumptions=assumptions)
+    lines = cost_lines(advice.result)
+    return CostRow(summary=lines[0], details=lines[1:], citation=advice.cost_citation,
+                   assumptions=assumptions_line(advice.result.cost))
 
 
 def _cited(lines: Sequence[CitedLine]) -> list[CitedRow]:

@@ -33,6 +33,7 @@ def render_advice(advice: Advice) -> str:
         lines.extend(f"  {f.contribution:+.2f} {f.label}: {f.value}. {f.rationale}{_mark(f.citation)}"
                      for f in rows.factors)
     lines.append(f"Cost: {rows.cost.summary}{_mark(rows.cost.citation)}")
+    lines.extend(f"  {detail}" for detail in rows.cost.details)
     lines.append(f"  {rows.cost.assumptions}")
     if rows.flip_points:
         lines.append("What would change it:")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot import wording
-from scoring import CostComparison, Factor, Recommendation
+from bot.render.cost_lines import assumption, cost_lines
+from scoring import Factor, Recommendation
 
 
 def _factor_line(factor: Factor) -> str:
@@ -15,42 +16,16 @@ def _factor_line(factor: Factor) -> str:
     )
 
 
-def _cost_lines(cost: CostComparison) -> list[str]:
+def _cost_lines(rec: Recommendation) -> list[str]:
+    cost = rec.cost
     lines = ["Cost comparison (per month):"]
-    if cost.monthly_tokens is None:
-        lines.append("  Volume unknown, so no monthly figures yet.")
-    else:
-        lines.append(
-            f"  API: {wording.money(cost.monthly_api_cost)} "
-            f"({wording.tokens(cost.monthly_tokens)} tokens x "
-            f"${cost.blended_api_price_per_mtok:g} per 1M blended)"
-        )
-        if cost.monthly_self_host_cost is not None:
-            parts = ", ".join(
-                f"{name.replace('_', ' ')} {wording.money(value)}"
-                for name, value in cost.self_host_breakdown.items()
-            )
-            lines.append(
-                f"  Self-hosted: {wording.money(cost.monthly_self_host_cost)} "
-                f"({cost.replicas} replicas of {cost.gpu_profile}: {parts})"
-            )
-        if cost.gpu_utilisation is not None:
-            lines.append(f"  GPU utilisation at this volume: {cost.gpu_utilisation:.1%}")
-    if cost.computed_break_even_tokens is not None:
-        lines.append(
-            f"  Computed break-even: {wording.tokens(cost.computed_break_even_tokens)} tokens/month"
-        )
-    elif cost.break_even_basis == "computed" or cost.monthly_tokens is not None:
-        lines.append("  Computed break-even: none (self-hosting never costs less at this price)")
-    if cost.break_even_tokens is not None:
-        basis = "policy rule of thumb" if cost.break_even_basis == "policy_default" else "computed"
-        lines.append(
-            f"  Break-even used for scoring: {wording.tokens(cost.break_even_tokens)} ({basis})"
-        )
+    lines.extend(f"  {line}" for line in cost_lines(rec))
+    if cost.self_host_breakdown:
+        parts = ", ".join(f"{name.replace('_', ' ')} {wording.money(value)}"
+                          for name, value in cost.self_host_breakdown.items())
+        lines.append(f"  Self-hosted cost: {parts}")
     lines.append("  Assumptions:")
-    lines.extend(
-        f"    - {a.name} = {a.value} {a.unit} ({a.source})" for a in cost.assumptions
-    )
+    lines.extend(f"    - {assumption(a)}" for a in cost.assumptions)
     return lines
 
 
@@ -78,7 +53,7 @@ def render_recommendation(rec: Recommendation) -> str:
         lines.append("Factors (positive favours self-hosting):")
         lines.extend(_factor_line(factor) for factor in rec.factors)
     lines.append("")
-    lines.extend(_cost_lines(rec.cost))
+    lines.extend(_cost_lines(rec))
     if rec.flip_points:
         lines.append("")
         lines.append("What would change the answer:")

@@ -21,7 +21,7 @@ from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.replies import SlackReplies, text_message
 from bot.store import DecisionRecord, QueuedMessage, Store
-from scoring import WorkloadFacts, recommend
+from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,16 @@ PIN_ERRORS = {
 }
 INCOMPLETE_RECORD = ("This decision was recorded by an earlier version that kept only one of its "
                      "use cases' facts, so it can't be re-checked. Pin it again from its thread.")
+
+
+def prices_changed(record: DecisionRecord, result: Recommendation) -> str | None:
+    """A note when the API price a decision was scored with is not today's."""
+    before, now = record.result.cost, result.cost
+    if abs(before.blended_api_price_per_mtok - now.blended_api_price_per_mtok) < 1e-9:
+        return None
+    return (f"Prices changed: the API was priced at ${before.blended_api_price_per_mtok:g} per 1M "
+            f"tokens ({before.catalog or 'policy prices'}), today at "
+            f"${now.blended_api_price_per_mtok:g} ({now.catalog or 'policy prices'}).")
 
 
 class SlackAdvisor:
@@ -173,7 +183,7 @@ class SlackAdvisor:
                               index_version=self._index_version())
         changed = str(result.recommendation) != record.recommendation
         return render.recheck_message(record, str(result.recommendation), changed,
-                                      render_advice(advice))
+                                      render_advice(advice), prices_changed(record, result))
 
     def forget(self, user: str) -> render.SlackMessage:
         conversations = self.store.conversations.delete_owned(user)

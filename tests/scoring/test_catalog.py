@@ -27,7 +27,7 @@ def test_named_model_is_priced_from_the_catalog_blended_at_the_output_share() ->
     assert cost.api_model == "gpt-4o-mini"
     assert cost.blended_api_price_per_mtok == pytest.approx(0.285)
     assert cost.monthly_api_cost == pytest.approx(400 * 0.285)
-    assert cost.catalog == "genai-prices 0.2.3"
+    assert cost.catalog == "genai-prices 0.2.3, 2026-12"
     half = _cost(_facts(api_model="gpt-4o-mini", output_share=0.5))
     assert half.blended_api_price_per_mtok == pytest.approx(0.15 * 0.5 + 0.60 * 0.5)
 

@@ -50,7 +50,7 @@ def history_messages(decisions: list[DecisionRecord]) -> SlackMessage:
 
 
 def recheck_message(record: DecisionRecord, new_result_recommendation: Choice | str,
-                    changed: bool, advice_text: str) -> SlackMessage:
+                    changed: bool, advice_text: str, prices_note: str | None = None) -> SlackMessage:
     """A pinned decision scored again with today's policy and guidance, and whether it moved."""
     old = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     new = wording.CHOICE_LABELS.get(str(new_result_recommendation), str(new_result_recommendation))
@@ -64,6 +64,8 @@ def recheck_message(record: DecisionRecord, new_result_recommendation: Choice | 
         verdict = f":white_check_mark: *{title}*{pinned} still holds: *{escape(new)}*."
         fallback = f"Re-check: {record.title} still holds ({new})"
     blocks = [section(verdict)]
+    if prices_note:
+        blocks.append(section(escape(prices_note)))
     lines = clip_lines(escape(advice_text).splitlines(), MESSAGE_CHARS_BUDGET - 1500,
                        more="…and {n} more lines")
     blocks.extend(text_sections(lines)[: MESSAGE_BLOCKS_MAX - 2])

@@ -80,7 +80,7 @@ def _factor_lines(rows: AdviceRows) -> list[str]:
 def _cost_lines(rows: AdviceRows) -> list[str]:
     cost = rows.cost
     return ["*Cost*", escape(f"{cost.summary}{_mark(cost.citation)}"),
-            f"_{escape(cost.assumptions)}_"]
+            *(escape(detail) for detail in cost.details), f"_{escape(cost.assumptions)}_"]
 
 
 def _closing_lines(rows: AdviceRows) -> list[list[str]]:

@@ -92,11 +92,11 @@ def facts_modal(private_metadata: str, policy: Policy) -> View:
         _fact_input(ids.INPUT_URGENCY, optional=True),
         _input(ids.INPUT_API_PRICE, "Blended API price, USD per 1M tokens",
                _number(ids.INPUT_API_PRICE, "e.g. 6.6"), optional=True,
-               hint="Leave empty to use the policy's default prices."),
+               hint="Leave empty to price the API model from the catalog."),
     ]
     if gpus:
         blocks.append(_input(ids.INPUT_GPU, "GPU profile for self-hosting", _select(
-            ids.INPUT_GPU, gpus, placeholder=f"Default: {policy.cost.default_gpu_profile}"),
+            ids.INPUT_GPU, gpus, placeholder="Default: matched to the task"),
             optional=True))
     return {"type": "modal", "callback_id": ids.FACTS_MODAL, "title": plain(FACTS_TITLE),
             "submit": plain("Get advice"), "close": plain("Cancel"),

@@ -24,7 +24,9 @@ def test_advice_rows_word_the_data_advice_carries() -> None:
     assert rows.headline.endswith(f"({advice.result.confidence} confidence)")
     assert rows.unasked == "quality bar"
     assert rows.what_if is None and rows.without_sources
-    assert rows.cost.summary.startswith("API $") and "at 60M tokens" in rows.cost.summary
+    assert rows.cost.summary.startswith("API (claude-sonnet-4-5) $") and "at 60M tokens" in rows.cost.summary
+    assert "self-hosted fine-tuned 8B open model on 2 x a100-8b" in rows.cost.summary
+    assert any(d.startswith("Computed break-even: ") for d in rows.cost.details)
     assert rows.flip_points and all("→" in flip for flip in rows.flip_points)
 
 
@@ -44,4 +46,5 @@ def test_advice_rows_list_a_portfolio_use_cases_and_unknown_volume() -> None:
     assert [case.name for case in rows.use_cases] == ["mail", "search"]
     single = advice_rows(build_advice(recommend(unknown, load_policy()), unknown, None))
     assert single.use_cases == []
-    assert (single.cost.summary, single.cost.citation) == ("volume unknown, so no monthly figures.", None)
+    assert single.cost.summary.endswith("give the monthly volume for monthly figures")
+    assert single.cost.citation is None

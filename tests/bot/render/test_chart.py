@@ -19,7 +19,7 @@ from bot.render.chart import (
     cost_chart_png,
 )
 from scoring import Policy, WorkloadFacts, load_policy
-from scoring.cost import cost_model
+from scoring.comparison import cost_model
 
 M = 1_000_000
 Colour = tuple[int, int, int]

@@ -10,9 +10,15 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot import wording
-from scoring import Choice, VolumeFlip, WorkloadFacts, recommend
+import scoring
+from scoring import Choice, Recommendation, VolumeFlip, WorkloadFacts
 from scoring.facts import MAX_MONTHLY_TOKENS
+from tests.helpers.prices import pinned_prices
 from tests.scoring.strategies import complete_facts
+
+
+def recommend(facts: WorkloadFacts) -> Recommendation:
+    return scoring.recommend(facts, None, pinned_prices())
 
 BY_LABEL = {label: Choice(value) for value, label in wording.CHOICE_LABELS.items()}
 OPEN_ENDED = re.compile(r"at \S+ tokens/month \(([\d,]+)\) or (more|less) → (.+)")
