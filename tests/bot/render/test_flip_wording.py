@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from bot import wording
 import scoring
+from bot import wording
 from scoring import Choice, Recommendation, VolumeFlip, WorkloadFacts
 from scoring.facts import MAX_MONTHLY_TOKENS
 from tests.helpers.prices import pinned_prices
