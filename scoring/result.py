@@ -122,6 +122,21 @@ class CostComparison(_Frozen):
     """For a hybrid recommendation: which traffic goes where, and what the split costs."""
     assumptions: list[Assumption]
 
+    @model_serializer(mode="wrap")
+    def _unpriced_as_before(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # Results stored before catalog prices were named must read back and dump unchanged.
+        data: dict[str, object] = handler(self)
+        defaults = CostComparison.model_fields
+        if all(data.get(name) == defaults[name].default for name in _LATER_FIELDS):
+            for name in _LATER_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+_LATER_FIELDS = ("api_model", "api_price_source", "self_host_model", "catalog",
+                 "rule_of_thumb_tokens", "cheaper_changes_at", "managed_open_model",
+                 "managed_open_price_per_mtok", "monthly_managed_open_cost", "hybrid")
+
 
 class VolumeFlip(_Frozen):
     """With `above`, `threshold` tokens/month gives `recommendation` and one token fewer does not;

@@ -14,7 +14,7 @@ from tests.helpers.paths import ROOT
 runner = CliRunner()
 EXAMPLE = ROOT / "bot" / "examples" / "support-triage.json"
 # The example's niche task (+2.0), approved vendors (+0.5) and interactive latency (+0.3) meet
-# 400M tokens/month, far below the 1.4B break-even of the default prices (-2.5): +0.3, hybrid.
+# 400M tokens/month, far below the 1.6B break-even of the paired models (-2.5): +0.3, hybrid.
 
 
 def test_recommend_prints_explanation_with_policy_values() -> None:
@@ -49,6 +49,7 @@ def test_recommend_reads_portfolio_from_stdin() -> None:
     ('{"colour": "red"}', "colour: unknown field (known fields: name, data_residency"),
     ('{"monthly_tokens": -3}', "monthly_tokens: Input should be greater than or equal to 0"),
     ('{"gpu_profile": "tpu"}', "unknown gpu_profile 'tpu'"),
+    ('{"api_model": "gpt-4o-mni"}', "not in the price catalog (genai-prices 0.2.3); closest known: gpt-4o-mini"),
 ])
 def test_recommend_bad_input_exits_2_with_one_line(payload: str, expected: str) -> None:
     result = runner.invoke(app, ["recommend", "--facts", "-"], input=payload)
@@ -87,3 +88,20 @@ def test_recommend_process_does_not_load_heavy_libraries() -> None:
                           check=True, cwd=ROOT)
     assert "HEAVY []" in done.stderr
     assert json.loads(done.stdout)["recommendation"] == "hybrid"
+
+
+def test_recommend_json_names_both_models_and_the_managed_open_cost() -> None:
+    payload = json.dumps({"data_residency": "unrestricted", "specialization": "moderate",
+                          "monthly_tokens": 80_000_000, "ml_expertise": "some",
+                          "latency": "interactive", "api_model": "gpt-4o-mini"})
+    result = runner.invoke(app, ["recommend", "--facts", "-", "--json"], input=payload)
+    assert result.exit_code == 0, result.stderr
+    cost = json.loads(result.stdout)["cost"]
+    assert cost["api_model"] == "gpt-4o-mini"
+    assert cost["self_host_model"] == "fine-tuned 8B open model"
+    assert cost["blended_api_price_per_mtok"] == 0.285  # 0.15 x 0.7 + 0.60 x 0.3
+    assert cost["monthly_managed_open_cost"] == 4.72  # llama-3.1-8b-instant at $0.059 per 1M
+    assert cost["break_even_basis"] == "computed"
+    assert cost["cheaper_at_this_volume"] == "api"
+    volume = next(f for f in json.loads(result.stdout)["factors"] if f["name"] == "monthly_tokens")
+    assert volume["contribution"] < 0

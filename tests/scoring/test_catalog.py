@@ -58,17 +58,17 @@ def test_explicit_prices_win_over_the_catalog() -> None:
 
 
 @pytest.mark.parametrize(("facts", "profile", "open_model"), [
-    (dict(specialization="niche"), "a100-8b", "8B-class"),
-    (dict(specialization="moderate"), "a100-8b", "8B-class"),
-    (dict(specialization="general"), "h100x2-70b-fp8", "70B-class"),
-    (dict(specialization="niche", quality_bar="peak"), "h100x2-70b-fp8", "70B-class"),
-    (dict(specialization=None), "h100x2-70b-fp8", "70B-class"),
+    (dict(specialization="niche"), "a100-8b", "8B open model"),
+    (dict(specialization="moderate"), "a100-8b", "8B open model"),
+    (dict(specialization="general"), "h100x2-70b-fp8", "70B open model"),
+    (dict(specialization="niche", quality_bar="peak"), "h100x2-70b-fp8", "70B open model"),
+    (dict(specialization=None), "h100x2-70b-fp8", "70B open model"),
 ])
 def test_pairing_compares_models_of_matching_capability(
         facts: dict[str, object], profile: str, open_model: str) -> None:
     cost = _cost(_facts(**facts))
     assert cost.gpu_profile == profile
-    assert cost.self_host_model.startswith(open_model)
+    assert open_model in cost.self_host_model
     assert cost.api_model == "claude-sonnet-4-5"
 
 

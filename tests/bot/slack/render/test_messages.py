@@ -34,7 +34,8 @@ def test_advice_messages_show_header_factors_cost_sources_and_buttons(advice: Ad
     top = rows.factors[0]
     assert f"{top.contribution:+.2f} *{top.label}*: {top.value} — {top.rationale} [{top.citation}]" \
         in body
-    assert "API $" in body and "Assumptions: " in body
+    assert "API (claude-sonnet-4-5) $" in body and "Assumptions: " in body
+    assert "Computed break-even: " in body
     assert "*What would change it*" in body and "→" in body
     assert "*Sources*\n[1] *Guide 1* › Section 1 — “Passage 1 about" in body
     assert [(b["action_id"], b["value"], b.get("style")) for b in buttons(blocks)] == [
