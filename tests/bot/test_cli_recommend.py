@@ -49,7 +49,8 @@ def test_recommend_reads_portfolio_from_stdin() -> None:
     ('{"colour": "red"}', "colour: unknown field (known fields: name, data_residency"),
     ('{"monthly_tokens": -3}', "monthly_tokens: Input should be greater than or equal to 0"),
     ('{"gpu_profile": "tpu"}', "unknown gpu_profile 'tpu'"),
-    ('{"api_model": "gpt-4o-mni"}', "not in the price catalog (genai-prices 0.2.3); closest known: gpt-4o-mini"),
+    ('{"api_model": "gpt-4o-mni"}',
+     "not in the price catalog (genai-prices 0.2.3); closest known: gpt-4o-mini"),
 ])
 def test_recommend_bad_input_exits_2_with_one_line(payload: str, expected: str) -> None:
     result = runner.invoke(app, ["recommend", "--facts", "-"], input=payload)
