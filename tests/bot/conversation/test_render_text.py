@@ -16,7 +16,7 @@ def test_render_advice_shows_factors_cost_flips_and_numbered_sources(guide_kb: K
     assert "Why (positive favours self-hosting):" in text
     # Unrestricted data, a general task: 70B on two H100 against claude-sonnet-4-5 at $6.60 per 1M.
     assert "Cost: API (claude-sonnet-4-5) $" in text and "self-hosted 70B open model in FP8" in text
-    assert "Computed break-even: 2.6B tokens/month (the framework's rule of thumb is 50M)" in text
+    assert "Computed break-even: 2.6B tokens/month; the framework's rule of thumb is 50M" in text
     assert "What would change it:" in text and "tokens/month" in text
     assert "Sources:\n  [1] " in text
     assert "[1]" in text.split("Sources:")[0], "claims carry their citation numbers"
