@@ -70,7 +70,7 @@ def headline(result: Recommendation) -> str:
     return f"{choice(result.recommendation)} ({result.confidence} confidence)"
 
 
-def what_if(changes: Mapping[str, str | int]) -> str:
+def what_if(changes: Mapping[str, str | int | float]) -> str:
     """A hypothetical's changes as a question, e.g. 'What if 5B tokens/month, critical'."""
     return "What if " + ", ".join(fact_value(fact, str(value)) for fact, value in changes.items())
 

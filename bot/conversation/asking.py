@@ -38,7 +38,45 @@ QUESTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {
          ("Interactive (a second or two is fine)", "interactive"),
          ("Relaxed (batch, async)", "relaxed")],
     ),
+    "quality_bar": (
+        "What quality bar does it need? The best available (hard reasoning, writing customers "
+        "judge closely), or standard quality that a good mid-size model meets?",
+        [("Best available", "peak"), ("Standard is fine", "standard")],
+    ),
+    "time_to_market": (
+        "How soon must it be in production? Within weeks, or is there time to build?",
+        [("Urgent, within weeks", "urgent"), ("Normal, months are fine", "normal")],
+    ),
 }
+
+REPHRASED: dict[str, str] = {
+    "data_residency": (
+        "Put another way: may this data be sent to an outside API? \"It's public\" means no "
+        "restriction; \"only vendors we have a DPA or BAA with\" means approved vendors; \"it "
+        "can't leave our servers\" means in-house only."),
+    "specialization": (
+        "Put another way: would a general assistant do the task well with a good prompt "
+        "(general), does it need your documents or style (somewhat specific), or your own codes, "
+        "jargon and formats it has never seen (niche)?"),
+    "monthly_tokens": (
+        "Put another way: how many requests a day, and roughly how long is each? For example "
+        "\"2k requests a day, about 1,500 tokens each\", or a monthly figure like \"50M a month\"."),
+    "ml_expertise": (
+        "Put another way: has anyone on the team deployed and run a model in production? "
+        "\"No ML people\" is none; \"one of us did MLOps before\" is some; \"we run models in "
+        "prod\" is strong."),
+    "latency": (
+        "Put another way: does a person wait for each answer (interactive), does it need to feel "
+        "instant, like autocomplete or voice (critical), or does it run in the background "
+        "(relaxed)?"),
+    "quality_bar": (
+        "Put another way: would a wrong or clumsy answer be costly (best available), or is "
+        "good-enough fine (standard)?"),
+    "time_to_market": (
+        "Put another way: is there a launch date in the next few weeks (urgent), or a few months "
+        "to build (normal)?"),
+}
+SKIP_HINT = "If you don't know, say \"skip\" and I'll go on without it."
 
 # Bare words that answer a question about one particular fact.
 _BARE: dict[str, list[tuple[str, str]]] = {
@@ -54,7 +92,29 @@ _BARE: dict[str, list[tuple[str, str]]] = {
     "latency": [(r"critical|real[- ]?time|instant", "critical"),
                 (r"interactive|chat|a (?:second|sec) or two", "interactive"),
                 (r"relaxed|batch|async|doesn'?t matter|not important|overnight", "relaxed")],
+    "quality_bar": [(r"best|peak|top|frontier|high(?:est)?|really good|critical", "peak"),
+                    (r"standard|normal|good enough|decent|fine|average|ok", "standard")],
+    "time_to_market": [(r"urgent|asap|weeks?|soon|rush|yesterday|deadline", "urgent"),
+                       (r"normal|months?|no rush|not urgent|whenever|plenty of time", "normal")],
 }
+
+_SKIP = re.compile(
+    r"^\W*(?:skip(?:\s+(?:it|this|that))?|pass|no\s+idea|not\s+sure|unsure|dunno|idk|"
+    r"(?:i\s+|we\s+)?(?:don'?t|do\s+not)\s+know(?:\s+yet)?|no\s+clue|not\s+known|unknown|"
+    r"can'?t\s+say|hard\s+to\s+say|next(?:\s+question)?|move\s+on)\W*$", re.IGNORECASE)
+
+
+def is_skip(text: str) -> bool:
+    """The user declines to answer the question asked: "don't know", "skip"."""
+    return bool(_SKIP.match(text.strip()))
+
+
+def label(fact: str, value: str) -> str | None:
+    """The quick answer's label for `value`, as the user saw it."""
+    for shown, option in QUESTIONS.get(fact, ("", []))[1]:
+        if option == value:
+            return shown
+    return None
 
 
 def quick_answers(fact: str) -> list[QuickAnswer]:

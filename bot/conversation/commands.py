@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-CommandName = Literal["restart", "status", "help", "what_if", "add_use_case", "advise"]
+CommandName = Literal["restart", "status", "help", "what_if", "add_use_case", "advise", "details"]
 
 _PATTERNS: tuple[tuple[CommandName, re.Pattern[str]], ...] = (
     ("restart", re.compile(r"^(?:restart|start over|reset|new conversation)[.!]?$")),
     ("status", re.compile(r"^(?:status|what do you know\??|summary)[.!?]?$")),
     ("help", re.compile(r"^(?:help|\?|commands)[.!?]?$")),
+    ("details", re.compile(r"^(?:details|full answer|the full answer|show (?:me )?(?:the )?"
+                           r"(?:full answer|details|whole answer)|more details?)[.!?]?$")),
     ("what_if", re.compile(r"^what if\b[\s,:]*(?P<rest>.*)$")),
     ("add_use_case", re.compile(r"^(?:add|new|another) use[- ]?case\b[\s,:-]*(?P<rest>.*)$")),
     ("advise", re.compile(r"^(?:recommend|advise|just tell me|give me the answer|recommendation)"

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pydantic import ValidationError
 
 from bot import wording
-from bot.conversation import asking
+from bot.conversation import about, asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
+from bot.conversation.changes import read_change, relative_volume
 from bot.conversation.commands import Command, looks_like_question, parse_command
+from bot.conversation.intent import Intent, classify, hedged
 from bot.conversation.replies import QuickAnswer, Reply
-from bot.conversation.state import ConversationState, FactNote, UseCase
+from bot.conversation.state import ConversationState, FactNote, PendingChange, UseCase
+from bot.conversation.summary import update_text, what_if_text
 from bot.extraction import Extraction, extract
 from bot.extraction.model import STATED_FACTS
-from scoring import Policy, PriceCatalog, WorkloadFacts, next_questions, recommend
+from scoring import (
+    OPTIONAL_FACTS,
+    TOWARD_OPEN_SOURCE,
+    Policy,
+    PriceCatalog,
+    WorkloadFacts,
+    next_questions,
+    recommend,
+)
 
 MAX_CHARS = 4000
 TEAM_FACTS = ("ml_expertise",)
@@ -30,10 +41,27 @@ HELP = (
     "Ask side questions any time (\"why does latency matter?\")."
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+RECORD = "record it"
+JUST_WHAT_IF = "just a what-if"
+_RECORD = re.compile(r"(?:yes|yep|yeah|y|record(?: it| that)?|it'?s real|real|a fact|fact|save it|"
+                     r"keep it|that'?s right|correct)")
+_WHAT_IF = re.compile(r"(?:no|nope|n|just a what-?if|what-?if|hypothetical(?:ly)?|just curious|"
+                      r"don'?t record(?: it)?|only a what-?if|just asking)")
+_CORRECTION = re.compile(r"\b(?:actually|correction|sorry|i meant|we meant|scratch that|"
+                         r"to be clear|not\b.{1,30}\bbut)\b", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).strip()
+
+
+_AMOUNT = re.compile(r"\d[\d,.]*\s*(?:[kmb]|thousand|million|billion)?\b", re.IGNORECASE)
+
+
+def _with(facts: WorkloadFacts, fact: str, value: str | int) -> WorkloadFacts:
+    """`facts` with one fact set, validated as any stated fact is."""
+    return WorkloadFacts.model_validate(facts.model_dump(exclude_none=True)
+                                        | {"name": facts.name, fact: value})
 
 
 def _describe(fact: str, note: FactNote) -> str:
@@ -88,18 +116,35 @@ class Engine:
         given = facts.model_dump(mode="json", exclude_none=True, exclude={"name"})
         for fact, value in given.items():
             state.current.facts[fact] = FactNote(value=value, evidence=source, turn=1)
+        state.skipped = [fact for fact in OPTIONAL_FACTS if fact not in given]
         return state, self._continue(state, changed=list(given))
 
     # -- messages -----------------------------------------------------------------------------
 
     def _message(self, state: ConversationState, text: str, replies: list[Reply]
                  ) -> tuple[ConversationState, list[Reply]]:
+        if state.pending is not None:
+            settled = self._settle_pending(state, text)
+            if settled is not None:
+                return state, replies + settled
+        if state.asked and asking.is_skip(text):
+            return state, replies + self._skip(state, state.asked)
+        quick = asking.read_set_command(text) is not None
         extraction = self._read(state, text)
+        intent = Intent("facts") if quick else classify(text, not extraction.is_empty())
+        if intent.kind == "hypothetical":
+            return state, replies + self._what_if(state, intent.change)
+        if intent.kind == "about_decision" and (state.current.facts or state.earlier):
+            return state, replies + self._about(state, intent, text)
+        if intent.kind != "facts" or (extraction.is_empty() and looks_like_question(text)):
+            if extraction.is_empty() and state.current.facts and text.rstrip().endswith("?"):
+                relative = relative_volume(text, state.current.workload().monthly_tokens)
+                if relative is not None:
+                    return state, replies + self._what_if(state, text)
+            answer = cited_answer(text, self.guidance)
+            replies.append(Reply(kind="answer", text=answer.text, answer=answer))
+            return state, replies + self._continue(state, force_question=True, resume=True)
         if extraction.is_empty():
-            if looks_like_question(text):
-                answer = cited_answer(text, self.guidance)
-                replies.append(Reply(kind="answer", text=answer.text, answer=answer))
-                return state, replies + self._continue(state, force_question=True, resume=True)
             if not state.current.facts and not state.earlier:
                 replies.append(Reply(kind="help", text=HELP))
             else:
@@ -111,6 +156,10 @@ class Engine:
         for fact, reason in extraction.rejected.items():
             label = wording.FACT_LABELS.get(fact, fact).lower()
             replies.append(Reply(kind="notice", text=f"I didn't take that as {label}: {reason}."))
+        if not quick and hedged(text) and not _CORRECTION.search(text):
+            pending = self._tentative(state, extraction, text)
+            if pending is not None:
+                return state, [*replies, pending]
         changed = self._apply(state, extraction, replies)
         if extraction.conflicts:
             fact, values = next(iter(extraction.conflicts.items()))
@@ -128,6 +177,77 @@ class Engine:
         if not changed and not replies:
             return state, self._continue(state, force_question=True)
         return state, replies + self._continue(state, changed=changed)
+
+    # -- tentative statements, skipped questions and questions about the decision -------------
+
+    def _tentative(self, state: ConversationState, extraction: Extraction, text: str
+                   ) -> Reply | None:
+        """A hedged statement ("we might get 2B") that would change a known fact is held, and the
+        user is asked whether it is a fact or a what-if; None when it changes nothing known."""
+        stated = extraction.stated()
+        known = state.current.facts
+        if not any(fact in known and known[fact].value != value for fact, value in stated.items()):
+            return None
+        state.pending = PendingChange(values=dict(stated), evidence=dict(extraction.evidence),
+                                      derivations=dict(extraction.derivations), words=text)
+        named = ", ".join(wording.fact_value(fact, str(value)) for fact, value in stated.items())
+        return Reply(kind="question",
+                     text=f"Should I record {named} as a fact, or was that a what-if?",
+                     quick_answers=[QuickAnswer(label="Record it", value=RECORD),
+                                    QuickAnswer(label="Just a what-if", value=JUST_WHAT_IF)])
+
+    def _settle_pending(self, state: ConversationState, text: str) -> list[Reply] | None:
+        pending = state.pending
+        assert pending is not None
+        answer = " ".join(text.lower().strip(" .!").split())
+        if _RECORD.fullmatch(answer):
+            state.pending = None
+            extraction = Extraction()
+            for fact, value in pending.values.items():
+                extraction = extraction.with_fact(fact, value, pending.evidence.get(fact, ""),
+                                                  pending.derivations.get(fact, ""))
+            replies: list[Reply] = []
+            changed = self._apply(state, extraction, replies)
+            return replies + self._continue(state, changed=changed)
+        if _WHAT_IF.fullmatch(answer):
+            state.pending = None
+            return self._what_if(state, pending.words, values=pending.values)
+        state.pending = None
+        return None
+
+    def _skip(self, state: ConversationState, fact: str) -> list[Reply]:
+        if fact not in state.skipped:
+            state.skipped.append(fact)
+        state.asked = None
+        state.asked_times = 0
+        label = wording.fact_label(fact).lower()
+        notice = Reply(kind="notice", text=f"OK, I'll go on without {label} and say how the "
+                                           "answer depends on it.")
+        return [notice, *self._continue(state, changed=[], force_question=True)]
+
+    def _about(self, state: ConversationState, intent: Intent, text: str) -> list[Reply]:
+        result = recommend(state.scored_facts(), self.policy, self.prices)
+        if intent.topic == "enough":
+            tokens = self._volume_in(text)
+            asked = None
+            if tokens is not None:
+                variant = _with(state.current.workload(), "monthly_tokens", tokens)
+                asked = recommend(state.scored_facts(variant), self.policy, self.prices)
+            body = about.enough(result, asked, tokens)
+        else:
+            body = about.answer(intent.topic or "why", result, intent.target)
+        if state.stage != "advised" and result.missing_facts:
+            missing = ", ".join(wording.fact_label(f).lower() for f in result.missing_facts)
+            body = f"On what I know so far (still missing: {missing}):\n{body}"
+        return [Reply(kind="answer", text=body),
+                *self._continue(state, force_question=True, resume=True)]
+
+    def _volume_in(self, text: str) -> int | None:
+        reading = self.extractor(text).facts.monthly_tokens
+        amount = _AMOUNT.search(text)
+        if reading is None and amount is not None:
+            reading = self.extractor(f"{amount.group(0)} tokens per month").facts.monthly_tokens
+        return reading
 
     def _read(self, state: ConversationState, text: str) -> Extraction:
         command = asking.read_set_command(text)
@@ -194,21 +314,79 @@ class Engine:
             return []
         current = state.current.workload()
         questions = next_questions(current, self.policy, self.prices)
-        open_questions = [q for q in questions if q.can_change]
-        if open_questions and not (state.stage == "advised" and changed):
-            first = open_questions[0].fact
-            state.asked = first
-            lead = "Back to where we were: " if resume else ""
-            return [Reply(kind="question", text=lead + asking.question_text(first),
-                          quick_answers=asking.quick_answers(first))]
+        open_facts = [q.fact for q in questions if q.can_change and q.fact not in state.skipped]
+        if not open_facts and state.stage != "advised":
+            open_facts = self._open_optional(state, current)
+        if open_facts and not (state.stage == "advised" and changed):
+            return self._ask(state, open_facts[0], progressed=bool(changed), resume=resume)
         if force_question and not changed and state.stage == "gathering" and not state.current.facts:
             return []
         unasked = [q.fact for q in questions if not q.can_change]
-        return [self._advise(state, current, unasked=unasked)]
+        previous = state.last_result if state.stage == "advised" else None
+        advice = self._advise(state, current, unasked=unasked)
+        replies = [advice]
+        if previous is not None and advice.advice is not None:
+            replies = [Reply(kind="update", advice=advice.advice,
+                             text=update_text(previous, advice.advice.result, changed or []))]
+        return replies + self._depends_on_skipped(state, current)
+
+    def _ask(self, state: ConversationState, fact: str, progressed: bool, resume: bool
+             ) -> list[Reply]:
+        """Ask for `fact`; the second time in a row in other words, with a way to skip it, and
+        not a third time unless the last answer told something new."""
+        again = state.asked == fact
+        if not (again and resume):
+            state.asked_times = state.asked_times + 1 if again else 1
+        if state.asked_times > 2 and not progressed:
+            notice = Reply(kind="notice", text=(
+                f"I've asked about {wording.fact_label(fact).lower()} twice, so I'll go on "
+                "without it and say how the answer depends on it."))
+            return [notice, *self._skip(state, fact)[1:]]
+        state.asked = fact
+        lead = "Back to where we were: " if resume else ""
+        text = asking.question_text(fact)
+        if state.asked_times >= 2 and not resume:
+            text = f"{asking.REPHRASED[fact]} {asking.SKIP_HINT}"
+        return [Reply(kind="question", text=lead + text, quick_answers=asking.quick_answers(fact))]
+
+    def _open_optional(self, state: ConversationState, current: WorkloadFacts) -> list[str]:
+        """The optional facts (quality bar, time to market) still unknown whose answer would
+        change the recommendation on the facts known."""
+        base = recommend(state.scored_facts(current), self.policy, self.prices).recommendation
+        open_facts = []
+        for fact in OPTIONAL_FACTS:
+            if getattr(current, fact) is not None or fact in state.skipped:
+                continue
+            for value in TOWARD_OPEN_SOURCE[fact]:
+                variant = _with(current, fact, value)
+                if recommend(state.scored_facts(variant), self.policy,
+                             self.prices).recommendation != base:
+                    open_facts.append(fact)
+                    break
+        return open_facts
+
+    def _depends_on_skipped(self, state: ConversationState, current: WorkloadFacts) -> list[Reply]:
+        """For each skipped fact still unknown: the answer under each of its values."""
+        lines = []
+        for fact in state.skipped:
+            if getattr(current, fact, None) is not None:
+                continue
+            outcomes = []
+            for value in TOWARD_OPEN_SOURCE.get(fact, ()) if fact != "monthly_tokens" else ():
+                variant = _with(current, fact, value)
+                result = recommend(state.scored_facts(variant), self.policy, self.prices)
+                outcomes.append(f"{wording.fact_value(fact, value)} → {wording.headline(result)}")
+            label = wording.fact_label(fact)
+            if not outcomes:
+                lines.append(f"{label} unknown: the answer above uses the policy's assumption; "
+                             "the flip points show the volumes that change it.")
+            elif len({o.split(" → ")[1] for o in outcomes}) > 1:
+                lines.append(f"{label} unknown. The answer depends on it: " + "; ".join(outcomes))
+        return [Reply(kind="notice", text="\n".join(lines))] if lines else []
 
     def _advise(self, state: ConversationState, current: WorkloadFacts,
                 unasked: list[str] | None = None,
-                what_if: dict[str, str | int] | None = None) -> Reply:
+                what_if: dict[str, str | int | float] | None = None) -> Reply:
         """Advice on `current` (the current use case, or a what-if variant of it, `what_if`
         naming the facts it changed)."""
         facts = state.scored_facts(current)
@@ -218,6 +396,7 @@ class Engine:
         if what_if is None:
             state.stage = "advised"
             state.asked = None
+            state.asked_times = 0
             state.last_result = result
         return Reply(kind="advice", text=wording.headline(result), advice=advice)
 
@@ -245,6 +424,11 @@ class Engine:
                 notice = Reply(kind="notice", text="Tell me something about the workload first.")
                 return state, [*replies, notice, *self._continue(state, force_question=True)]
             return state, [*replies, self._advise(state, state.current.workload(), unasked=[])]
+        if command.name == "details":
+            if state.stage != "advised":
+                notice = Reply(kind="notice", text="There's no recommendation yet to show in full.")
+                return state, [*replies, notice, *self._continue(state, force_question=True)]
+            return state, [*replies, self._advise(state, state.current.workload(), unasked=[])]
         if command.name == "what_if":
             return state, replies + self._what_if(state, command.argument)
         return self._add_use_case(state, command.argument, replies)
@@ -264,21 +448,41 @@ class Engine:
             lines.append("Nothing missing.")
         return Reply(kind="status", text="\n".join(lines))
 
-    def _what_if(self, state: ConversationState, change: str) -> list[Reply]:
-        extraction = self.extractor(change)
-        if not extraction.stated() and any(ch.isdigit() for ch in change):
-            retry = self.extractor(f"{change} tokens per month")
-            extraction = retry if retry.facts.monthly_tokens is not None else extraction
-        changes = extraction.stated()
-        if not changes:
-            return [Reply(kind="notice", text="I couldn't read a change in that. Try "
-                          "`what if 500M tokens/month` or `what if latency is critical`.")]
+    def _what_if(self, state: ConversationState, change_text: str,
+                 values: Mapping[str, str | int | float] | None = None) -> list[Reply]:
+        """Advice on a variant of the current use case; the stored facts never change."""
         if not state.current.facts:
             return [Reply(kind="notice", text="Tell me about the workload first; then I can "
                           "compare what-ifs against it.")]
-        variant = state.current.workload().model_copy(
-            update=extraction.facts.model_dump(exclude_none=True))
-        return [self._advise(state, variant, what_if=changes)]
+        current = state.current.workload()
+        change, extraction = read_change(change_text, current, self.extractor)
+        if values is not None:
+            change.values = dict(values)
+        notices = [Reply(kind="notice", text=f"I didn't take that as "
+                         f"{wording.fact_label(fact).lower()}: {reason}.")
+                   for fact, reason in extraction.rejected.items() if fact not in change.values]
+        if not change.values:
+            return notices or [Reply(kind="notice", text=(
+                "I couldn't read a change in that. Try \"what if we had 10x the volume\", "
+                "\"what if latency were relaxed\" or \"what if we hired two ML engineers\"."))]
+        already = {f: v for f, v in change.values.items() if getattr(current, f, None) == v}
+        different = {f: v for f, v in change.values.items() if f not in already}
+        for fact, value in already.items():
+            notices.append(Reply(kind="notice", text=(
+                f"{wording.fact_label(fact)} is already {wording.fact_value(fact, str(value))}.")))
+        if not different:
+            return notices
+        try:
+            variant = WorkloadFacts.model_validate(
+                current.model_dump(exclude_none=True) | {"name": current.name} | different)
+        except ValidationError as exc:
+            return [*notices, Reply(kind="notice", text=f"I can't score that what-if: "
+                                    f"{exc.errors()[0]['msg']}.")]
+        base = recommend(state.scored_facts(), self.policy, self.prices)
+        reply = self._advise(state, variant, what_if=different)
+        assert reply.advice is not None
+        text = what_if_text(base, reply.advice.result, different, change.words, current)
+        return [*notices, Reply(kind="what_if", text=text, advice=reply.advice)]
 
     def _add_use_case(self, state: ConversationState, name: str, replies: list[Reply]
                       ) -> tuple[ConversationState, list[Reply]]:

@@ -17,7 +17,8 @@ class QuickAnswer(BaseModel):
 
 
 class Reply(BaseModel):
-    kind: Literal["noted", "question", "answer", "advice", "status", "notice", "help"]
+    kind: Literal["noted", "question", "answer", "advice", "status", "notice", "help", "update",
+                  "what_if"]
     text: str
     quick_answers: list[QuickAnswer] = Field(default_factory=list)
     advice: Advice | None = None

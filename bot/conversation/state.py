@@ -8,9 +8,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     ValidatorFunctionWrapHandler,
     field_validator,
+    model_serializer,
 )
 
 from scoring import Portfolio, Recommendation, WorkloadFacts
@@ -49,6 +51,21 @@ class UseCase(BaseModel):
             {fact: note.value for fact, note in self.facts.items()} | {"name": name})
 
 
+class PendingChange(BaseModel):
+    """A tentative statement that would change known facts, held until the user says whether it
+    is a fact to record or only a what-if."""
+
+    values: dict[str, FactValue]
+    evidence: dict[str, str] = Field(default_factory=dict)
+    derivations: dict[str, str] = Field(default_factory=dict)
+    words: str = ""
+
+
+_LATER_FIELDS = ("asked_times", "skipped", "pending")
+"""Fields added after conversations were first stored: left out while at their defaults, so a
+stored conversation reads back and dumps unchanged."""
+
+
 class ConversationState(BaseModel):
     """Everything the engine needs to continue a conversation where it stopped."""
 
@@ -57,6 +74,12 @@ class ConversationState(BaseModel):
     """Use cases finished with `add use case`; with `current` they form a portfolio."""
     asked: str | None = None
     """The fact the last question asked about, so a bare answer ("niche") can be placed."""
+    asked_times: int = 0
+    """How many times in a row `asked` has been asked."""
+    skipped: list[str] = Field(default_factory=list)
+    """Facts the user chose not to answer ("don't know", "skip"); not asked again."""
+    pending: PendingChange | None = None
+    """A tentative change waiting for "record it" or "just a what-if"."""
     clarifying: dict[str, list[str]] = Field(default_factory=dict)
     """Facts stated two ways in one message, waiting for the user to pick."""
     stage: Literal["gathering", "advised"] = "gathering"
@@ -71,6 +94,15 @@ class ConversationState(BaseModel):
         if not self.earlier:
             return workload
         return Portfolio(use_cases=[*(case.workload() for case in self.earlier), workload])
+
+    @model_serializer(mode="wrap")
+    def _later_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        defaults = ConversationState.model_fields
+        for name in _LATER_FIELDS:
+            if name in data and getattr(self, name) == defaults[name].get_default(call_default_factory=True):
+                data.pop(name)
+        return data
 
     @field_validator("last_result", mode="wrap")
     @classmethod

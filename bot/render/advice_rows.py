@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot import wording
 from bot.conversation import Advice
 from bot.conversation.advice import CitedLine, FactorLine, SourceRef
-from bot.render.cost_lines import assumptions_line, cost_lines
+from bot.cost_wording import assumptions_line, cost_lines
 from scoring import Factor, Recommendation
 
 

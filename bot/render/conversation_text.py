@@ -56,6 +56,8 @@ def render_answer(answer: CitedAnswer) -> str:
 
 
 def render_reply(reply: Reply) -> str:
+    if reply.kind in ("update", "what_if"):
+        return reply.text
     if reply.advice is not None:
         return render_advice(reply.advice)
     if reply.answer is not None:

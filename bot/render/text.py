@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import wording
-from bot.render.cost_lines import assumption, cost_lines
+from bot.cost_wording import assumption, cost_lines
 from scoring import Factor, Recommendation
 
 

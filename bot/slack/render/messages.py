@@ -144,8 +144,18 @@ def _question_messages(reply: Reply) -> list[SlackMessage]:
     return paginate([*text_sections(escape(reply.text).splitlines()), *actions(buttons)], reply.text)
 
 
+def change_messages(reply: Reply) -> list[SlackMessage]:
+    """A short reply after the first recommendation; an update offers the full answer."""
+    blocks = text_sections(escape(reply.text).splitlines() or ["…"])
+    if reply.kind == "update":
+        blocks.extend(actions([button("Full answer", f"{ids.QUICK_ANSWER}:details", "details")]))
+    return paginate(blocks, reply.text)
+
+
 def reply_messages(reply: Reply, key: str) -> list[SlackMessage]:
     """Any engine reply as one or more messages; `key` is the conversation the buttons act on."""
+    if reply.kind in ("update", "what_if"):
+        return change_messages(reply)
     if reply.advice is not None:
         return advice_messages(reply.advice, key)
     if reply.answer is not None:

@@ -13,6 +13,8 @@ approved vendors under our DPA are fine
 why does latency matter?
 the tickets use our internal product codes and jargon
 3 ML engineers who run models in prod
+standard quality is fine
+no hard deadline, a few months is fine
 what if 5M tokens a month
 """
 
@@ -29,11 +31,12 @@ def test_chat_script_replays_a_whole_conversation(tmp_path: Path) -> None:
     done = _chat(tmp_path, "--script", str(script))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.count("you> ") == 6
+    assert out.count("you> ") == 8
     assert "Noted: Monthly token volume: 90M tokens/month (3M/day x 30 days)" in out
     assert "Back to where we were" in out
     assert "Recommendation: Self-hosted open-weight model" in out
-    assert "What if 5M tokens/month (hypothetical" in out
+    assert "What if 5M tokens/month (from \"5M tokens a month\", instead of 90M" in out
+    assert "Your recorded facts are unchanged" in out
     assert "Sources:\n  [1]" in out
 
     resumed = _chat(tmp_path, stdin="status\n")
