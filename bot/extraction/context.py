@@ -126,10 +126,23 @@ def _negation_start(text: str, begin: int, start: int) -> int | None:
     return at
 
 
+# A sentence that opens like a question asks ("is 20M enough?", "can we get this by Friday?"); one that
+# opens like a statement and ends in "?" states, unsure of itself ("maybe 2-3M a day?").
+_ASKING = re.compile(
+    r"\s*(?:(?:hmm+|ok(?:ay)?|so|and|but|also|well|oh|hey|quick q|btw|sorry|then|right)\b[\s,:]*)*"
+    r"(?:is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|has|have|had"
+    r"|isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|what|what's|whats|which|how"
+    r"|how's|why|when|where|who|whose|whom|any|anything|got)\b",
+    FLAGS,
+)
+
+
 def is_question(text: str, end: int) -> bool:
-    """Whether the clause that holds `end` ends with a question mark."""
+    """Whether the clause that holds `end` ends with a question mark and its sentence opens as a question."""
     edge = clause_end(text, end)
-    return edge < len(text) and text[edge] == "?"
+    if not (edge < len(text) and text[edge] == "?"):
+        return False
+    return bool(_ASKING.match(text, sentence_start(text, end, 160)))
 
 
 def read(text: str, start: int, end: int) -> Context:
