@@ -64,8 +64,13 @@ _DENIED_AFTER = re.compile(
 _CORRECTION = re.compile(
     r"\b(?:actually|correction|scratch that|i mean|i meant|make (?:it|that)|sorry|oops|update|"
     r"on second thought|more like|closer to|turns out|to correct)\b"
-    r"|(?:^|(?<=[.!?\n]))\s*(?:no|nope)\s*[,!:-]",
+    r"|(?:^|(?<=[.!?\n]))\s*(?:no|nope)\s*[,!:-]"
+    r"|\bnot\s+(?!only\b|just\b|sure\b|to mention\b)[^.;!?\n]{1,30}?\bbut\b",
     FLAGS,
+)
+# "40M a month, not a day", "weekly rather than daily": the words before are the correction.
+_CORRECTS_AFTER = re.compile(
+    r"\s*,?\s*(?:not|instead of|rather than)\s+(?:per\s+|a\s+|an\s+|/\s*)?[0-9a-z]", FLAGS
 )
 
 
@@ -158,5 +163,6 @@ def read(text: str, start: int, end: int) -> Context:
         hedged_number=hedged_number,
         denied_before=_negation_start(text, begin, start),
         denied_after=denial.end() if denial else None,
-        correction=bool(_CORRECTION.search(text, sentence_start(text, start, 45), start)),
+        correction=bool(_CORRECTION.search(text, sentence_start(text, start, 45), start))
+        or (denial is None and bool(_CORRECTS_AFTER.match(text, end))),
     )

@@ -221,7 +221,7 @@ def _judge(text: str, volumes: list[_Volume]) -> tuple[list[Finding], dict[str, 
     rejected: dict[str, str] = {}
     for volume in volumes:
         strength = volume.strength
-        if context.read(text, volume.start, volume.start).correction:
+        if context.read(text, volume.start, volume.end).correction:
             strength += CORRECTION_BONUS
         if not math.isfinite(volume.monthly) or volume.monthly > MAX_MONTHLY_TOKENS:
             rejected[FACT] = (

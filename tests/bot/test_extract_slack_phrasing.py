@@ -80,3 +80,42 @@ def test_extract_command_json_shows_cue() -> None:
     assert document["facts"] == {}
     assert document["cues"] == {"data_residency": "regulated data mentioned: HIPAA"}
     assert document["volume_parts"] is None
+
+
+@pytest.mark.parametrize(
+    ("message", "facts"),
+    [
+        ("need to ship a demo to investors in 2 wks", {"time_to_market": "urgent"}),
+        ("needs to be really good quality", {"quality_bar": "peak"}),
+        ("doctors read them later, no rush", {"latency": "relaxed"}),
+        ("latency is critical, ideally under 1s to first token", {"latency": "interactive"}),
+        ("latency is critical", {"latency": "critical"}),
+        ("no ml ppl", {"ml_expertise": "none"}),
+        ("it's a chatbot for our docs", {"latency": "interactive", "specialization": "general"}),
+        ("accuracy is critical, no rush though", {"quality_bar": "peak", "time_to_market": "normal"}),
+    ],
+)
+def test_extract_slack_phrasing_reads_its_facts(message: str, facts: dict[str, str]) -> None:
+    result = extract(message)
+    assert result.stated() == facts
+    assert result.conflicts == {}
+
+
+@pytest.mark.parametrize(
+    ("message", "facts"),
+    [
+        ("oh actually one of our guys did mlops at his last job", {"ml_expertise": "some"}),
+        ("actually ml skill is some", {"ml_expertise": "some"}),
+        ("sorry, I meant latency is relaxed", {"latency": "relaxed"}),
+        ("not 20M but 40M tokens a month", {"monthly_tokens": 40_000_000}),
+        ("40M tokens a month, not a day", {"monthly_tokens": 40_000_000}),
+    ],
+)
+def test_extract_paraphrased_correction_is_read_and_marked(message: str, facts: dict[str, str | int]) -> None:
+    result = extract(message)
+    assert result.stated() == facts
+    assert result.corrected == list(facts)
+
+
+def test_extract_plain_statement_is_not_marked_corrected() -> None:
+    assert extract("one of our guys did mlops at his last job").corrected == []
