@@ -119,3 +119,109 @@ def test_extract_paraphrased_correction_is_read_and_marked(message: str, facts: 
 
 def test_extract_plain_statement_is_not_marked_corrected() -> None:
     assert extract("one of our guys did mlops at his last job").corrected == []
+
+
+def test_extract_vague_count_times_size_is_an_estimate_with_its_derivation() -> None:
+    result = extract("few hundred reports a day, 5k tokens each")
+    assert result.stated() == {}
+    estimate = result.estimates["monthly_tokens"]
+    assert estimate.value == 45_000_000
+    assert estimate.words == "few hundred reports a day, 5k tokens each"
+    assert estimate.derivation == "few hundred (read as ~300) reports/day x 5k tokens x 30 days"
+    parts = result.volume_parts
+    assert parts is not None and parts.estimated
+    assert (parts.items_per_month, parts.tokens_per_item, parts.item) == (9_000, 5_000, "reports")
+
+
+def test_extract_exact_count_times_size_is_a_fact_with_its_parts() -> None:
+    result = extract("300 reports a day, 5k tokens each")
+    assert result.stated() == {"monthly_tokens": 45_000_000} and result.estimates == {}
+    assert result.volume_parts is not None and result.volume_parts.monthly_tokens() == 45_000_000
+
+
+def test_volume_parts_from_two_messages_combine() -> None:
+    count = extract("we get a few hundred reports a day").volume_parts
+    size = extract("each is about 5k tokens").volume_parts
+    assert count is not None and size is not None
+    assert count.tokens_per_item is None and size.items_per_month is None
+    merged = count.merged(size)
+    assert merged.monthly_tokens() == 45_000_000 and merged.estimated
+    assert merged.words == "a few hundred reports a day ... 5k tokens"
+    assert merged.derivation() == (
+        "9,000 reports/month (a few hundred (read as ~300) reports/day x 30 days) x 5,000 tokens each")
+    assert size.merged(count).monthly_tokens() == 45_000_000
+
+
+@pytest.mark.parametrize(
+    ("message", "value"),
+    [("a few hundred a day", None), ("a lot of traffic", 100_000_000), ("not much traffic", 5_000_000)],
+)
+def test_extract_vague_quantity_is_an_estimate_not_a_fact(message: str, value: int | None) -> None:
+    result = extract(message)
+    assert result.stated() == {} and not result.is_empty()
+    if value is None:
+        assert result.volume_parts is not None and result.volume_parts.items_per_month == 9_000
+    else:
+        assert result.estimates["monthly_tokens"].value == value
+        assert "to confirm" in result.estimates["monthly_tokens"].derivation
+
+
+@pytest.mark.parametrize(
+    ("message", "low", "high"),
+    [
+        ("between 20M and 40M", 20_000_000, 40_000_000),
+        ("20-40M tokens/month", 20_000_000, 40_000_000),
+        ("between 20 and 40M tokens a month", 20_000_000, 40_000_000),
+        ("maybe 2-3M a day?", 60_000_000, 90_000_000),
+    ],
+)
+def test_extract_range_is_kept_as_a_range(message: str, low: int, high: int) -> None:
+    result = extract(message)
+    found = result.ranges["monthly_tokens"]
+    assert (found.low, found.high) == (low, high)
+    assert found.words.lower() in message.lower()
+    assert result.stated() == {"monthly_tokens": (low + high) // 2}
+    assert "midpoint" in result.derivations["monthly_tokens"]
+
+
+@pytest.mark.parametrize(
+    ("message", "period", "replaces"),
+    [
+        ("per week not per day", "week", "day"),
+        ("not daily, weekly", "week", "day"),
+        ("sorry, I meant per month", "month", None),
+    ],
+)
+def test_extract_period_correction_without_a_figure(message: str, period: str, replaces: str | None) -> None:
+    result = extract(message)
+    fix = result.period_correction
+    assert fix is not None and (fix.period, fix.replaces) == (period, replaces)
+    assert not result.is_empty() and result.stated() == {}
+
+
+def test_period_correction_factor_turns_a_daily_reading_into_a_weekly_one() -> None:
+    daily = extract("3M tokens a day").facts.monthly_tokens
+    weekly = extract("3M tokens a week").facts.monthly_tokens
+    fix = extract("per week not per day").period_correction
+    assert daily is not None and weekly is not None and fix is not None and fix.factor is not None
+    assert round(daily * fix.factor) == weekly
+
+
+def test_extract_figure_with_corrected_period_is_a_corrected_fact() -> None:
+    result = extract("500k tokens per week, not per day")
+    assert result.stated() == {"monthly_tokens": 2_166_667}
+    assert result.corrected == ["monthly_tokens"] and result.period_correction is None
+
+
+def test_extract_command_json_shows_estimate_range_and_parts() -> None:
+    document = json.loads(runner.invoke(_app(), ["extract", "few hundred reports a day, 5k tokens each",
+                                                 "--json"]).stdout)
+    assert document["estimates"]["monthly_tokens"]["value"] == 45_000_000
+    assert document["volume_parts"]["words"] == "few hundred reports a day ... 5k tokens each"
+    ranged = json.loads(runner.invoke(_app(), ["extract", "20-40M tokens/month", "--json"]).stdout)
+    assert ranged["ranges"]["monthly_tokens"]["low"] == 20_000_000
+
+
+def test_extract_command_text_shows_estimate_to_confirm() -> None:
+    output = runner.invoke(_app(), ["extract", "a lot of traffic"]).stdout
+    assert 'monthly_tokens: about 100,000,000, to confirm  (from "a lot of traffic")' in output
