@@ -12,28 +12,51 @@ from bot.extraction import Extraction, extract
 
 
 def render(result: Extraction) -> str:
-    """A readable list: one line per fact with its evidence, then conflicts and rejected values."""
+    """A readable list: one line per fact with its evidence, then conflicts, rejected values, ranges,
+    estimates, cues, a lone half of a volume, a period correction and which facts were corrections."""
     if result.is_empty():
         return "No workload facts found in that message."
     lines = []
     for fact, value in result.stated().items():
-        shown = f"{value:,}" if isinstance(value, int) else value
-        line = f'{fact}: {shown}  (from "{result.evidence.get(fact, "")}")'
+        line = f'{fact}: {_shown(value)}  (from "{result.evidence.get(fact, "")}")'
         if fact in result.derivations:
             line += f"\n    = {result.derivations[fact]}"
         lines.append(line)
     lines += [f"{fact}: conflicting values {', '.join(values)}" for fact, values in result.conflicts.items()]
     lines += [f"{fact}: not used, {reason}" for fact, reason in result.rejected.items()]
+    lines += [f"{fact}: stated as a range, {found.low:,} to {found.high:,}"
+              for fact, found in result.ranges.items()]
+    lines += [f'{fact}: about {_shown(guess.value)}, to confirm  (from "{guess.words}")'
+              f"\n    = {guess.derivation}" for fact, guess in result.estimates.items()]
+    lines += [f"{fact}: not stated; {cue}" for fact, cue in result.cues.items()]
+    if result.volume_parts is not None and result.volume_parts.monthly_tokens() is None:
+        lines.append(f"volume, one half stated: {result.volume_parts.derivation()} "
+                     f"(from \"{result.volume_parts.words}\")")
+    if result.period_correction is not None:
+        lines.append(f"volume period corrected to per {result.period_correction.period} "
+                     f"(from \"{result.period_correction.words}\")")
+    if result.corrected:
+        lines.append(f"corrected: {', '.join(result.corrected)}")
     return "\n".join(lines)
 
 
+def _shown(value: str | int) -> str:
+    return f"{value:,}" if isinstance(value, int) else value
+
+
 def as_json(result: Extraction) -> str:
-    """`{"facts": ..., "evidence": ..., "derivations": ..., "conflicts": ...}`, in that order."""
+    """`{"facts", "evidence", "derivations", "conflicts", "cues", "estimates", "ranges", "volume_parts"}`,
+    in that order; the last four are empty (or null) when the message gives none."""
+    parts = result.volume_parts
     document = {
         "facts": result.stated(),
         "evidence": result.evidence,
         "derivations": result.derivations,
         "conflicts": result.conflicts,
+        "cues": result.cues,
+        "estimates": {fact: guess.model_dump(mode="json") for fact, guess in result.estimates.items()},
+        "ranges": {fact: found.model_dump(mode="json") for fact, found in result.ranges.items()},
+        "volume_parts": None if parts is None else {**parts.model_dump(mode="json"), "words": parts.words},
     }
     return json.dumps(document, indent=2, ensure_ascii=False)
 

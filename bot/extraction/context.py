@@ -64,8 +64,13 @@ _DENIED_AFTER = re.compile(
 _CORRECTION = re.compile(
     r"\b(?:actually|correction|scratch that|i mean|i meant|make (?:it|that)|sorry|oops|update|"
     r"on second thought|more like|closer to|turns out|to correct)\b"
-    r"|(?:^|(?<=[.!?\n]))\s*(?:no|nope)\s*[,!:-]",
+    r"|(?:^|(?<=[.!?\n]))\s*(?:no|nope)\s*[,!:-]"
+    r"|\bnot\s+(?!only\b|just\b|sure\b|to mention\b)[^.;!?\n]{1,30}?\bbut\b",
     FLAGS,
+)
+# "40M a month, not a day", "weekly rather than daily": the words before are the correction.
+_CORRECTS_AFTER = re.compile(
+    r"\s*,?\s*(?:not|instead of|rather than)\s+(?:per\s+|a\s+|an\s+|/\s*)?[0-9a-z]", FLAGS
 )
 
 
@@ -126,10 +131,23 @@ def _negation_start(text: str, begin: int, start: int) -> int | None:
     return at
 
 
+# A sentence that opens like a question asks ("is 20M enough?", "can we get this by Friday?"); one that
+# opens like a statement and ends in "?" states, unsure of itself ("maybe 2-3M a day?").
+_ASKING = re.compile(
+    r"\s*(?:(?:hmm+|ok(?:ay)?|so|and|but|also|well|oh|hey|quick q|btw|sorry|then|right)\b[\s,:]*)*"
+    r"(?:is|are|am|was|were|do|does|did|can|could|should|would|will|shall|may|might|must|has|have|had"
+    r"|isn't|aren't|don't|doesn't|didn't|can't|won't|wouldn't|shouldn't|what|what's|whats|which|how"
+    r"|how's|why|when|where|who|whose|whom|any|anything|got)\b",
+    FLAGS,
+)
+
+
 def is_question(text: str, end: int) -> bool:
-    """Whether the clause that holds `end` ends with a question mark."""
+    """Whether the clause that holds `end` ends with a question mark and its sentence opens as a question."""
     edge = clause_end(text, end)
-    return edge < len(text) and text[edge] == "?"
+    if not (edge < len(text) and text[edge] == "?"):
+        return False
+    return bool(_ASKING.match(text, sentence_start(text, end, 160)))
 
 
 def read(text: str, start: int, end: int) -> Context:
@@ -145,5 +163,6 @@ def read(text: str, start: int, end: int) -> Context:
         hedged_number=hedged_number,
         denied_before=_negation_start(text, begin, start),
         denied_after=denial.end() if denial else None,
-        correction=bool(_CORRECTION.search(text, sentence_start(text, start, 45), start)),
+        correction=bool(_CORRECTION.search(text, sentence_start(text, start, 45), start))
+        or (denial is None and bool(_CORRECTS_AFTER.match(text, end))),
     )

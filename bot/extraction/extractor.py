@@ -39,5 +39,8 @@ def extract(text: str) -> Extraction:
     original = text[:MAX_CHARS]
     normalised = lower_ascii(original.translate(_NORMALISE))
     findings = rules.apply(normalised, ALL_RULES)
-    volumes, rejected = volume.find(normalised)
-    return resolve(original, findings + volumes, rejected)
+    volumes = volume.find(normalised, original)
+    result = resolve(original, findings + volumes.findings, volumes.rejected)
+    result.volume_parts = volumes.parts
+    result.period_correction = volumes.period_correction
+    return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.extraction import numbers
-from bot.extraction.model import HINT, HINT_FROM_NEGATION
+from bot.extraction.model import HINT, HINT_FROM_NEGATION, MEASURED
 from bot.extraction.rules import Rule, any_of, rule, stated_outright
 
 FACT = "latency"
@@ -74,8 +74,9 @@ def _budget(match: re.Match[str]) -> str | None:
 
 
 RULES: tuple[Rule, ...] = (
+    rule(FACT, r"\blatency\s+is\s+critical\b", CRITICAL, HINT, negated=RELAXED),
     stated_outright(FACT),
-    rule(FACT, _BUDGET, _budget),
+    rule(FACT, _BUDGET, _budget, MEASURED),
     rule(FACT, r"\bsub[- ]?second\b|\b(?:under|within|less than|in under)\s+(?:a|one)\s+second\b",
          INTERACTIVE),
     rule(FACT, r"\b(?:a\s+)?(?:few|couple(?:\s+of)?|several)\s+(?:seconds|secs)\b", INTERACTIVE),
@@ -89,9 +90,11 @@ RULES: tuple[Rule, ...] = (
          unless_after=r"[- ]?(?:api|endpoint|sdk)s?\b"),  # a product's name, not a requirement
     rule(FACT, any_of(r"\b(?:latency|latancy|lantency)[- ](?:sensitive|sensitve|senstive|critical)\b",
                       r"\blow[- ]latency\b", r"\bultra[- ]low latency\b",
-                      r"\bevery (?:ms|millisecond) (?:counts|matters)\b",
-                      r"\blatency (?:is|matters)\s+(?:\w+\s+)?(?:critical|crucial|key|everything)\b"),
+                      r"\bevery (?:ms|millisecond) (?:counts|matters)\b"),
          CRITICAL, negated=RELAXED),
+    # How much latency matters, not which class: a stated budget settles the class.
+    rule(FACT, r"\blatency (?:is|matters)\s+(?:\w+\s+)?(?:critical|crucial|key|everything)\b", CRITICAL, HINT,
+         negated=RELAXED),
     rule(FACT, any_of(r"\bvoice\s+(?:assistant|agent|bot|calls?|app|interface|channel|product|ui|pipeline"
                       r"|interaction|use case|conversations?)\b",
                       r"\bvoicebots?\b", r"\bivr\b", r"\blive (?:phone )?calls?\b",
@@ -127,6 +130,11 @@ RULES: tuple[Rule, ...] = (
                       r"\buser[- ]facing\b", r"\bcustomer[- ]facing\b"),
          INTERACTIVE, HINT, negated=RELAXED),
     # Nobody waiting at all.
+    rule(FACT, any_of(r"\b(?:read|reads|review|reviews|look at|looks at|check|checks|get to|gets to"
+                      r"|open|opens)\s+"
+                      r"(?:them|it|those|these|the \w+|their \w+)\s+later\b",
+                      r"\b(?:read|reviewed|looked at|checked)\s+later\b"),
+         RELAXED, negated=None),
     rule(FACT, any_of(r"\bnightly\b", r"\bovernight\b",
                       r"\bbatch(?:es|ed)?\b(?!\s+(?:of|size|sizes)\b)",
                       r"\boffline\s+(?:jobs?|processing|pipelines?|batch|tasks?|workloads?|inference|use)\b",

@@ -8,7 +8,7 @@ import re
 from bot.extraction.context import FLAGS
 
 MAGNITUDES: dict[str, float] = {
-    "k": 1e3, "thousand": 1e3,
+    "hundred": 1e2, "k": 1e3, "thousand": 1e3,
     "m": 1e6, "mm": 1e6, "mil": 1e6, "mln": 1e6, "million": 1e6,
     "b": 1e9, "bn": 1e9, "billion": 1e9,
     "t": 1e12, "tn": 1e12, "trillion": 1e12,
@@ -36,9 +36,20 @@ QUANTITY = re.compile(
     r"(?<![A-Za-z0-9_.,$\u20ac\u00a3\u00a5#/^])(?<![A-Za-z]-)"
     rf"(?P<neg>-\s?)?(?P<n1>{NUMBER})\s?(?P<m1>{MAGNITUDE})?"
     rf"(?:\s?(?:-|to)\s?(?P<n2>{NUMBER})\s?(?P<m2>{MAGNITUDE})?)?\+?(?![A-Za-z0-9])"
-    rf"|(?<![A-Za-z])(?P<w>{WORD_NUMBER})\s+(?P<wm>thousand|million|billion|trillion)\b",
+    rf"|(?<![A-Za-z])(?P<w>{WORD_NUMBER})\s+(?P<wm>hundred|thousand|million|billion|trillion)\b"
+    r"|(?<![A-Za-z])(?P<wp>(?:tens|hundreds) of (?:thousands|millions)|dozens|hundreds|thousands|millions)"
+    r"\s+of\b",
     FLAGS,
 )
+VAGUE_WORDS = frozenset(
+    {"a few", "few", "several", "a handful of", "a couple", "a couple of", "couple of", "some"}
+)
+"""Number words that give an order of magnitude, not a count: "a few hundred" is read as ~300, to confirm."""
+PLURAL_AMOUNTS: dict[str, float] = {
+    "dozens": 36, "hundreds": 300, "thousands": 3e3, "millions": 3e6, "tens of thousands": 3e4,
+    "hundreds of thousands": 3e5, "tens of millions": 3e7, "hundreds of millions": 3e8,
+}  # fmt: skip
+""""Hundreds of" read as "a few hundred", like the other vague amounts."""
 
 
 def parse_number(raw: str) -> float:

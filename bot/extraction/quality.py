@@ -56,7 +56,10 @@ RULES: tuple[Rule, ...] = (
                       r"|paramount|crucial|key|everything|essential|non[- ]negotiable|king)\b",
                       r"\b(?:must|has to|needs? to)\s+be\s+(?:100%\s+|extremely\s+|very\s+|highly\s+)?"
                       r"(?:accurate|correct|perfect|right|precise|flawless)\b",
-                      r"\b(?:very|extremely|super|really)\s+high\s+(?:quality|accuracy)\b",
+                      r"\b(?:very|extremely|super|really|incredibly|exceptionally|seriously)\s+"
+                      r"(?:high|good|great|excellent)[- ](?:quality|accuracy|answers|outputs?|results)\b",
+                      r"\b(?:needs?|has|have|must|got)\s+to\s+be\s+(?:really|very|super|extremely|incredibly)\s+"
+                      r"(?:good|accurate|high[- ]quality)\b",
                       r"\b(?:mistakes|errors|hallucinations)\s+(?:are|would be|could be)\s+(?:\w+\s+)?"
                       r"(?:costly|expensive|dangerous|unacceptable|catastrophic|a disaster|a big deal)\b"),
          PEAK, negated=STANDARD),

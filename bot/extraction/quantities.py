@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extraction import numbers, units
+from bot.extraction.context import FLAGS
 from bot.extraction.units import Period
 
 
@@ -42,11 +43,46 @@ class Quantity:
     """Written with a magnitude ("20M", "a million"), thousands commas or an exponent."""
     range_from: bool = False
     """A "from X to Y" range: a change of volume, not an estimate between two values."""
+    vague: bool = False
+    """Stated as an order of magnitude ("a few hundred", "thousands of"): a volume from it is an estimate."""
+    between: bool = False
+    """A "between X and Y" range."""
+
+
+_AND_NUMBER = re.compile(
+    rf"\s*(?:and|&)\s*(?P<n2>{numbers.NUMBER})\s?(?P<m2>{numbers.MAGNITUDE})?\+?(?![A-Za-z0-9])", FLAGS
+)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s*$", FLAGS)
+
+
+def _between(text: str, match: re.Match[str]) -> re.Match[str] | None:
+    """The "and Y" that completes "between X and Y", if this number is X."""
+    if not match["n1"] or match["n2"]:
+        return None
+    if not _BETWEEN_BEFORE.search(text, max(0, match.start() - 10), match.start()):
+        return None
+    return _AND_NUMBER.match(text, match.end())
+
+
+def _between_value(first: re.Match[str], second: re.Match[str]) -> tuple[float, str, float, float]:
+    low = numbers.parse_number(first["n1"]) * numbers.magnitude(first["m1"] or second["m2"])
+    high = numbers.parse_number(second["n2"]) * numbers.magnitude(second["m2"] or first["m1"])
+    low, high = min(low, high), max(low, high)
+    middle = (low + high) / 2
+    label = f"{numbers.compact(middle)} (midpoint of {numbers.compact(low)}-{numbers.compact(high)})"
+    return middle, label, low, high
 
 
 def _value(match: re.Match[str]) -> tuple[float, str, float, float]:
+    if match["wp"]:
+        words = " ".join(match["wp"].split())
+        value = numbers.PLURAL_AMOUNTS[words]
+        return value, f"{words} (read as ~{numbers.compact(value)})", value, value
     if match["w"]:
         value = numbers.word_number(match["w"]) * numbers.magnitude(match["wm"])
+        if " ".join(match["w"].split()) in numbers.VAGUE_WORDS:
+            words = " ".join(match.group().split())
+            return value, f"{words} (read as ~{numbers.compact(value)})", value, value
         return value, numbers.compact(value), value, value
     high_suffix = match["m2"]
     low = numbers.parse_number(match["n1"]) * numbers.magnitude(match["m1"] or high_suffix)
@@ -132,17 +168,32 @@ MAX_QUANTITIES = 200
 def scan(text: str) -> list[Quantity]:
     """The quantities in `text` (the first MAX_QUANTITIES), in order, with unit and period."""
     found: list[Quantity] = []
+    consumed = 0
     for match in numbers.QUANTITY.finditer(text):
         if len(found) == MAX_QUANTITIES:
             break
+        if match.start() < consumed:
+            continue  # the "Y" of "between X and Y", already read
         value, label, low, high = _value(match)
+        end = match.end()
+        second = _between(text, match)
+        if second is not None:
+            value, label, low, high = _between_value(match, second)
+            end = consumed = second.end()
+        begin = match.start()
+        if second is not None:
+            begin = text.rindex("between", max(0, begin - 10), begin)
         quantity = Quantity(
-            match.start(), match.end(), value, label, negative=bool(match["neg"]), low=low, high=high,
-            number_end=match.end(),
+            begin, end, value, label, negative=bool(match["neg"]), low=low, high=high,
+            number_end=end,
         )  # fmt: skip
-        quantity.written_large = bool(match["w"] or match["m1"] or match["m2"]) or bool(
-            re.search(r"[,e^*]", match["n1"] or "")
+        quantity.between = second is not None
+        quantity.vague = bool(match["wp"]) or bool(
+            match["w"] and " ".join(match["w"].split()) in numbers.VAGUE_WORDS
         )
+        quantity.written_large = bool(match["w"] or match["wp"] or match["m1"] or match["m2"]) or bool(
+            re.search(r"[,e^*]", match["n1"] or "")
+        ) or bool(second and second["m2"])
         if match["n2"] and re.search(r"\bfrom\s*$", text[max(0, match.start() - 12) : match.start()]):
             quantity.range_from = True
         _classify(text, quantity)

@@ -9,6 +9,7 @@ from bot.extraction.rules import Rule, any_of, one_of, rule, stated_outright
 
 FACT = "data_residency"
 IN_HOUSE, APPROVED, ANYWHERE = "in_house_only", "approved_vendors", "unrestricted"
+REGULATED = "regulated data mentioned"
 
 # A region is a boundary an approved vendor can respect with a regional endpoint; our own
 # premises or network are a boundary only self-hosting can respect.
@@ -62,7 +63,8 @@ _SEND = one_of(
 _AWAY = one_of(
     "outside", "externally", r"off[- ]?prem(?:ise)?s?", r"third[- ]part(?:y|ies)", r"to (?:a |any )?vendors?",
     r"to (?:a |any )?providers?", r"external(?:ly)?", "to the cloud", "the internet",
-    r"out of (?:the|our) (?:building|network)",
+    r"out of (?:the|our) (?:building|network)", r"to (?:openai|open ai|anthropic|chatgpt|gemini|azure|bedrock"
+    r"|google|aws|cohere)\b",
 )  # fmt: skip
 _EXTERNAL = (
     r"(?:external|third[- ]party|3rd[- ]party|cloud|outside|public|vendor|saas)\s+"
@@ -89,7 +91,8 @@ _DATA_DENIAL = (
 RULES: tuple[Rule, ...] = (
     stated_outright(FACT),
     # Denials first: "doesn't have to stay in-house" must not be read as "stay in-house".
-    rule(FACT, rf"\b{_MUST_NOT}\s+(?:ever\s+)?{_LEAVE}\s+(?:of\s+)?(?P<place>{_PLACE})", _by_place,
+    rule(FACT, rf"\b(?:{_MUST_NOT}|(?:nothing|no data)\s+(?:can|may|should|will|must|is allowed to))\s+"
+               rf"(?:ever\s+)?{_LEAVE}\s+(?:of\s+)?(?P<place>{_PLACE})", _by_place,
          self_negating=True),
     rule(FACT, rf"\b{_MUST_NOT}\s+(?:be\s+)?{_SEND}\b[^.;!?\n,]{{0,30}}?\b{_AWAY}", IN_HOUSE,
          self_negating=True),
@@ -143,14 +146,26 @@ RULES: tuple[Rule, ...] = (
                       rf"\b(?:can|may|are allowed to|allowed to|ok to|okay to|fine to)\s+"
                       rf"(?:use|call|send (?:it|data|this|everything) to)\s+{_VENDORS}\b"),
          APPROVED, negated=None),
-    rule(FACT, r"\bgdpr\b|\bsoc ?2\b", APPROVED, HINT),
-    # Health data: in-house unless an agreement (above, stated outright) covers it.
-    rule(FACT, r"\b(?:hipaa|phi|patient (?:data|records|information|info|notes)|medical records"
-               r"|health records|ehr|emr|clinical notes|protected health information)\b",
-         IN_HOUSE, HINT, negated=ANYWHERE, negated_strength=HINT, denied_by=_DATA_DENIAL),
+    rule(FACT, r"\b(?:data|it|everything|they|them|files|records)\s+(?:stays?\s+|is kept\s+|kept\s+)?"
+               r"(?:in[- ]house|on[- ]?prem(?:ise)?s?|on[- ]premises)\b", IN_HOUSE, negated=APPROVED,
+         negated_strength=HINT_FROM_NEGATION),
+    rule(FACT, rf"\b(?:can|may|could|is allowed to|are allowed to|is ok to|is fine to)\s+"
+               rf"(?:go|be sent|be processed|be hosted|flow|run)\s+(?:to|by|in|on|through|via)\s+"
+               rf"{_VENDORS}\b",
+         APPROVED, negated=None),
+    # Regulation is not residency: HIPAA allows a vendor under a BAA, GDPR a processor under a DPA.
+    # Alone, such words are a reason to ask where the data may go, not an answer.
+    rule(FACT, r"\b(?:hipaa|gdpr|soc ?2|pci(?:[- ]dss)?|ferpa|glba|ccpa|phi"
+               r"|patient (?:data|records|information|info|notes|messages)"
+               r"|medical records|health records|health data|ehr|emr|clinical notes"
+               r"|protected health information)\b",
+         None, negated=ANYWHERE, negated_strength=HINT, denied_by=_DATA_DENIAL, cue=REGULATED),
     # Unrestricted: nothing sensitive, public data, anything goes.
-    rule(FACT, r"\b(?:data|it|content|everything|this|that|info|information|text)(?:'s|\s+is|\s+are)\s+"
-               r"(?:all\s+|already\s+|entirely\s+|fully\s+)*public(?:ly available)?\b",
+    rule(FACT, r"\b(?:data|it|content|everything|this|that|info|information|text|reviews|documents|docs"
+               r"|posts|comments|articles|listings|pages|filings|papers|sources|inputs|texts|transcripts|they"
+               r"|those|these|emails|tickets|records)(?:'s|'re|\s+is|\s+are)\s+"
+               r"(?:all\s+|already\s+|entirely\s+|fully\s+|basically\s+|just\s+)*public(?:ly available)?\b"
+               r"(?![- ](?:facing|company|sector|cloud|endpoint|api))",
          ANYWHERE, negated=None),
     rule(FACT, any_of(r"\b(?:public(?:ly available)?|open|synthetic|dummy|fake|test)\s+"
                       r"(?:data|info(?:rmation)?|content|docs|documents|websites?|web ?pages|sources"

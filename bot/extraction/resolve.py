@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.extraction import team
-from bot.extraction.model import Extraction, Finding
+from bot.extraction.model import CORRECTION_BONUS, Estimate, Extraction, Finding, ValueRange
 from scoring import WorkloadFacts
 
 VOLUME_TOLERANCE = 0.15
@@ -47,11 +47,31 @@ def _choose(fact: str, findings: list[Finding]) -> Finding | list[str]:
     return best[0] if len(values) == 1 else values
 
 
+def _cues(text: str, findings: list[Finding]) -> dict[str, str]:
+    """Fact -> "label: words, more words" from the cue findings (value is the label), one per fact."""
+    label: dict[str, str] = {}
+    words: dict[str, dict[str, str]] = {}
+    for finding in findings:
+        said = text[finding.start : finding.end].strip()
+        label.setdefault(finding.fact, str(finding.value))
+        words.setdefault(finding.fact, {}).setdefault(said.lower(), said)
+    return {fact: f"{label[fact]}: {', '.join(said.values())}" for fact, said in words.items()}
+
+
 def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Extraction:
-    """Settle every fact the findings mention, citing the words that settled it."""
+    """Settle every fact the findings mention, citing the words that settled it.
+
+    Estimates and cues are kept only for facts the message does not otherwise state.
+    """
     by_fact: dict[str, list[Finding]] = {}
+    estimates: dict[str, list[Finding]] = {}
+    cue_findings: list[Finding] = []
     for finding in sorted(findings, key=lambda f: f.start):
-        by_fact.setdefault(finding.fact, []).append(finding)
+        if finding.kind == "cue":
+            cue_findings.append(finding)
+        else:
+            home = estimates if finding.kind == "estimate" else by_fact
+            home.setdefault(finding.fact, []).append(finding)
     values: dict[str, str | int] = {}
     result = Extraction(rejected=dict(rejected))
     for fact, candidates in by_fact.items():
@@ -60,9 +80,23 @@ def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Ext
             result.conflicts[fact] = chosen
             continue
         values[fact] = chosen.value
-        result.evidence[fact] = text[chosen.start : chosen.end].strip()
+        words = text[chosen.start : chosen.end].strip()
+        result.evidence[fact] = words
         if chosen.derivation:
             result.derivations[fact] = chosen.derivation
+        if chosen.low is not None and chosen.high is not None:
+            result.ranges[fact] = ValueRange(low=chosen.low, high=chosen.high, words=words,
+                                             derivation=chosen.derivation or "")
+        if chosen.strength >= CORRECTION_BONUS:
+            result.corrected.append(fact)
+    settled = set(values) | set(result.conflicts) | set(rejected)
+    for fact, candidates in estimates.items():
+        if fact not in settled:
+            best = _strongest(candidates)[0]
+            result.estimates[fact] = Estimate(value=best.value, words=text[best.start : best.end].strip(),
+                                              derivation=best.derivation or "")
+    result.cues = {fact: cue for fact, cue in _cues(text, cue_findings).items()
+                   if fact not in settled and fact not in result.estimates}
     # Values come only from enum values and bounded volumes, so this cannot fail unless a rule is
     # itself wrong; then it should fail here, in tests, not in the scoring downstream.
     result.facts = WorkloadFacts.model_validate(values)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.extraction import context
 from bot.extraction.context import FLAGS
-from bot.extraction.model import CORRECTION_BONUS, STATED, Finding
+from bot.extraction.model import CORRECTION_BONUS, CUE, STATED, Finding
 from scoring import CATEGORICAL_FACTS
 
 Reading = str | Callable[[re.Match[str]], str | None] | None
@@ -33,6 +33,9 @@ class Rule:
     """If set, the only negation before the match that counts is this pattern, ending right there
     ("no PII", but not "can't send PII"): for nouns, where a nearby negation usually governs a verb
     instead. A denial after the match ("quality doesn't matter") still counts."""
+    cue: str | None = None
+    """When set, an undenied match gives this cue ("regulated data mentioned") instead of a value:
+    words that make the fact worth asking about without settling it."""
 
 
 ONLY_DENIED_AFTER = r"(?!)"
@@ -60,6 +63,7 @@ def rule(
     self_negating: bool = False,
     unless_after: str | None = None,
     denied_by: str | None = None,
+    cue: str | None = None,
 ) -> Rule:
     """Build a Rule. Patterns are lower case: they are matched against lower-cased text."""
     return Rule(
@@ -72,6 +76,7 @@ def rule(
         self_negating=self_negating,
         unless_after=re.compile(unless_after, FLAGS) if unless_after else None,
         denied_by=re.compile(denied_by, FLAGS) if denied_by else None,
+        cue=cue,
     )
 
 
@@ -99,17 +104,17 @@ def _plain_value(found: Rule, match: re.Match[str]) -> str | None:
 
 def _reading(
     text: str, found: Rule, match: re.Match[str], around: context.Context
-) -> tuple[str | None, int, tuple[int, int]]:
-    """The value, strength and evidence span of one match, denied or not."""
+) -> tuple[str | None, int, tuple[int, int], bool]:
+    """The value, strength and evidence span of one match, and whether it is denied."""
     start, end = match.span()
     before = around.denied_before
     if found.denied_by is not None:
         denial = found.denied_by.search(text, max(0, start - 40), start)
         before = denial.start() if denial else None
     if found.self_negating or (before is None and around.denied_after is None):
-        return _plain_value(found, match), found.strength, (start, end)
+        return _plain_value(found, match), found.strength, (start, end), False
     span = (before, end) if before is not None else (start, around.denied_after or end)
-    return found.negated, found.negated_strength, span
+    return found.negated, found.negated_strength, span, True
 
 
 def apply(text: str, rules: Iterable[Rule]) -> list[Finding]:
@@ -135,7 +140,10 @@ def apply(text: str, rules: Iterable[Rule]) -> list[Finding]:
             around = context.read(text, start, end)
             if around.hedged:
                 continue
-            value, strength, span = _reading(text, found, match, around)
+            value, strength, span, denied = _reading(text, found, match, around)
+            if value is None and found.cue is not None and not denied:
+                findings.append(Finding(found.fact, found.cue, CUE, *span, kind="cue"))
+                continue
             if value is None:
                 continue
             if around.correction:

@@ -76,6 +76,15 @@ RULES: tuple[Rule, ...] = (
                       r"\bgeneric\s+(?:[a-z]+\s+){0,2}?(?:chat ?bot|assistant|tasks?|writing|content|q&a"
                       r"|questions?|text|use case|stuff)\b"),
          GENERAL),
+    # A chat over a team's own documents: retrieval supplies the knowledge, a general model reads it.
+    rule(FACT, any_of(r"\b(?:chat ?bot|assistant|q&a(?: bot)?|qa bot|bot|search|helpdesk|help desk)\s+"
+                      r"(?:for|over|on|about|across|that answers questions (?:about|from|on))\s+"
+                      r"(?:our|the|internal|company|product)\s+(?:own\s+|internal\s+|product\s+|company\s+)?(?:docs|documentation"
+                      r"|wiki|knowledge base|kb|help center|help centre|handbook|policies|intranet|confluence"
+                      r"|notion|faqs?)\b",
+                      r"\b(?:docs|documentation|wiki|knowledge[- ]base|help[- ]cent(?:er|re))\s+"
+                      r"(?:chat ?bot|bot|assistant|q&a|search)\b"),
+         GENERAL, HINT),
     rule(FACT, any_of(r"\beveryday\s+(?:language|writing|english|questions|tasks)\b", r"\bplain\s+english\b",
                       r"\b(?:common|standard|normal|regular)\s+(?:english|business (?:english|writing))\b"),
          GENERAL, HINT),

@@ -18,7 +18,7 @@ LEVELS = (NONE, SOME, STRONG)
 # People who build and run models, and people who analyse data with them.
 _BUILDERS = any_of(
     r"(?:ml|machine learning|mlops|ml ops|ml platform|ml infra(?:structure)?|llm|ai|applied ml)\s+"
-    r"(?:engineers?|researchers?|specialists?|experts?|people|folks|devs?|developers?)",
+    r"(?:engineers?|researchers?|specialists?|experts?|people|ppl|peeps|folks|guys|devs?|developers?|persons?)",
     "mles?", r"research(?:ers| scientists?| engineers?)", "applied scientists?",
 )  # fmt: skip
 _ANALYSTS = any_of("data scientists?", "ds folks", "data science folks", r"ml (?:hobbyists?|enthusiasts?)")
@@ -65,8 +65,15 @@ _WEB_DEVS = (
 )
 _LEVEL_WORDS = {
     "none": NONE, "zero": NONE, "no": NONE, "nil": NONE, "minimal": SOME, "limited": SOME, "some": SOME,
-    "basic": SOME, "strong": STRONG, "lots": STRONG, "plenty": STRONG, "deep": STRONG,
+    "basic": SOME, "moderate": SOME, "decent": SOME, "strong": STRONG, "lots": STRONG, "plenty": STRONG,
+    "deep": STRONG, "solid": STRONG,
 }  # fmt: skip
+# Someone on the team has done the work before: "one of our guys did mlops at his last job".
+_ONE_OF_US = (
+    r"\b(?:one of (?:us|our (?:\w+\s+)?(?:guys|devs|engineers|folks|people|team)|the (?:guys|devs|engineers))"
+    r"|someone (?:on|in) (?:the|our) team|somebody (?:on|in) (?:the|our) team|a colleague|a coworker"
+    r"|a co-worker|one (?:\w+\s+)?(?:engineer|dev|developer|guy|person)|our (?:cto|lead|tech lead|architect))"
+)
 
 
 def _level(match: re.Match[str]) -> str | None:
@@ -75,8 +82,14 @@ def _level(match: re.Match[str]) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     stated_outright(FACT),
-    rule(FACT, rf"\b(?:ml|machine learning)\s+(?:experience|expertise|skills|background)\s*[:=-]\s*"
+    rule(FACT, r"\b(?:ml|machine learning|mlops)\s+(?:experience|expertise|skills?|background|level"
+               r"|knowledge|talent|chops)\s*(?:[:=-]|is|are|'s|would be)\s*"
+               r"(?:more like\s+|probably\s+|actually\s+|really\s+|pretty\s+|only\s+)?"
                rf"(?P<level>{'|'.join(_LEVEL_WORDS)})\b", _level),
+    rule(FACT, rf"{_ONE_OF_US}\b[^.;!?\n]{{0,20}}?\b(?:did|does|has done|used to do|worked (?:in|on|with)"
+               r"|has experience (?:in|with)|knows|ran|has run|led)\s+(?:some\s+)?"
+               r"(?:ml|mlops|ml ops|machine learning|model serving|ml infra\w*|llm ops|data science)\b",
+         SOME, negated=NONE),
     # None: nobody has done it, or the team is described as something else.
     rule(FACT, r"\b(?:nobody|no one|no-one|noone|none of us|not a single person|not one of us)\b"
                r"[^.;!?\n,]{0,40}?\b(?:deployed|trained|served|hosted|run|ran|fine-?tuned|operated"

@@ -14,6 +14,9 @@ URGENT_WITHIN_DAYS = 28
 """A delivery date within four weeks is urgent; "in a month" or later is normal."""
 
 _DAYS = {"day": 1, "week": 7, "month": 30, "quarter": 91, "year": 365}
+_UNIT_NAMES = {"d": "day", "wk": "week", "w": "week", "mo": "month", "mth": "month", "qtr": "quarter",
+               "yr": "year"}
+_UNITS = r"(?:days?|weeks?|wks?|months?|mos?|mths?|quarters?|qtrs?|years?|yrs?)"
 _DELIVERY = re.compile(
     r"\b(?:need|needs|needed|ship|shipped|launch|launching|live|deliver|done|ready|deadline|demo|release|prod"
     r"|production|mvp|poc|prototype|pilot|roll\s?out|go|build|working|running|due|have it|get it|out)\b",
@@ -38,12 +41,22 @@ def _deadline(match: re.Match[str]) -> str | None:
         return None  # "in 3 months we expect 100M tokens" dates a forecast, not a delivery
     raw, unit = (match["n"], match["u"]) if match["n"] else (match["n2"], match["u2"])
     count = float(raw) if raw[0].isdigit() else numbers.word_number(raw)
-    return URGENT if count * _DAYS[unit.rstrip("s")] <= URGENT_WITHIN_DAYS else NORMAL
+    name = unit.rstrip("s")
+    return URGENT if count * _DAYS[_UNIT_NAMES.get(name, name)] <= URGENT_WITHIN_DAYS else NORMAL
 
 
 def _soon(match: re.Match[str]) -> str | None:
     """Urgent ("need it next week"), unless next week is when someone is away."""
     return None if _AWAY.search(match.string, max(0, match.start() - 40), match.start()) else URGENT
+
+
+# "doctors read them later, no rush": nobody waits for the answer, which is latency, not delivery.
+_READ_LATER = re.compile(r"\b(?:later|whenever they (?:can|like|want)|next morning|by morning)\W*$", FLAGS)
+
+
+def _unhurried(match: re.Match[str]) -> str | None:
+    """Normal ("no rush"), unless it follows when the output is read ("they read them later, no rush")."""
+    return None if _READ_LATER.search(match.string, max(0, match.start() - 30), match.start()) else NORMAL
 
 
 def _calendar(match: re.Match[str]) -> str | None:
@@ -56,13 +69,14 @@ _COUNT = rf"(?:[0-9]+|{numbers.WORD_NUMBER})"
 
 RULES: tuple[Rule, ...] = (
     stated_outright(FACT),
-    rule(FACT, any_of(r"\bno\s+(?:rush|hurry|hard deadline|deadline|time pressure|urgency|fixed date)\b",
+    rule(FACT, r"\bno\s+(?:rush|hurry)\b", _unhurried, self_negating=True),
+    rule(FACT, any_of(r"\bno\s+(?:hard deadline|deadline|time pressure|urgency|fixed date)\b",
                       r"\bnot\s+in\s+a\s+(?:rush|hurry)\b", r"\b(?:take|taking)\s+our\s+time\b",
                       r"\bnot\s+(?:urgent|time[- ]sensitive|a priority this quarter)\b"),
          NORMAL, self_negating=True),
-    rule(FACT, any_of(rf"\b(?:in|within|by|next|in the next|over the next)\s+(?P<n>{_COUNT})\s+"
-                      r"(?P<u>days?|weeks?|months?|quarters?|years?)\b",
-                      rf"\b(?:have|has|got|only|just)\s+(?P<n2>{_COUNT})\s+(?P<u2>days?|weeks?|months?)\s+"
+    rule(FACT, any_of(rf"\b(?:in|within|by|next|in the next|over the next)\s+(?P<n>{_COUNT})\s*"
+                      rf"(?P<u>{_UNITS})\b",
+                      rf"\b(?:have|has|got|only|just)\s+(?P<n2>{_COUNT})\s*(?P<u2>{_UNITS})\s+"
                       r"(?:to|until|before|left)\b"),
          _deadline, negated=None),
     rule(FACT, any_of(r"\basap\b", r"\bas\s+soon\s+as\s+(?:possible|we can)\b",

@@ -60,6 +60,8 @@ _UNIT_WORDS = (
     r"business\s+day|working\s+day|work\s?day|week\s?day|hour|day|week|month|year|minute|second|night|"
     r"quarter|mo|mth|hr|yr|wk|min|sec"
 )
+UNIT_WORDS = _UNIT_WORDS
+"""Period words and their abbreviations, as an alternation for patterns."""
 PERIOD_AFTER = re.compile(
     rf"\s*(?:(?:per|a|an|each|every|/)\s*(?P<unit>{_UNIT_WORDS})s?"
     r"|/\s?(?P<abbr>h|d|w|y|q|s|qtr)"

@@ -8,8 +8,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from bot.extraction import context, numbers, units
+from bot.extraction import volume_hints as hints
 from bot.extraction.context import FLAGS
-from bot.extraction.model import CORRECTION_BONUS, HINT, STATED, Finding
+from bot.extraction.model import CORRECTION_BONUS, HINT, STATED, Finding, PeriodCorrection, VolumeParts
 from bot.extraction.quantities import Quantity, before, scan
 from bot.extraction.units import PERIODS, Period
 from scoring import MAX_MONTHLY_TOKENS
@@ -35,6 +36,13 @@ class _Volume:
     strength: int
     size: Quantity | None = None
     """The token figure, when it had no period: it may yet turn out to be a per-request size."""
+    estimated: bool = False
+    """Read from vague words ("a few hundred"): an estimate to confirm, not a stated fact."""
+    low: float | None = None
+    high: float | None = None
+    """Both ends, per month, when a range was stated ("20-40M")."""
+    parts: tuple[Quantity, Quantity] | None = None
+    """The count and the size multiplied, when the volume is a product."""
 
 
 def _derive(label: str, period: Period | None, note: str = "") -> str | None:
@@ -60,7 +68,10 @@ def _total(text: str, q: Quantity, strength: int, crowd: Quantity | None = None)
     if crowd:
         derivation = who + (derivation or f"{q.label}/month")
     start = min(q.start, crowd.start) if crowd else q.start
-    return [_Volume(sign * q.value * factor, start, q.end, derivation, strength)]
+    ranged = q.low != q.high and not q.negative
+    return [_Volume(sign * q.value * factor, start, q.end, derivation, strength,
+                    estimated=q.vague or bool(crowd and crowd.vague),
+                    low=q.low * factor if ranged else None, high=q.high * factor if ranged else None)]
 
 
 def _crowd(text: str, people: list[Quantity], q: Quantity) -> Quantity | None:
@@ -83,7 +94,13 @@ def _pair(requests: Quantity, item: Quantity, people: Quantity | None) -> _Volum
     if end - start > _MAX_EVIDENCE:
         start, end = requests.start, requests.end
     monthly = crowd * requests.value * item.value * period.per_month
-    return _Volume(monthly, start, end, derivation, STATED)
+    ranged = requests.low != requests.high or item.low != item.high
+    scale = crowd * period.per_month
+    return _Volume(monthly, start, end, derivation, STATED,
+                   estimated=requests.vague or item.vague or bool(people and people.vague),
+                   low=scale * requests.low * item.low if ranged else None,
+                   high=scale * requests.high * item.high if ranged else None,
+                   parts=(requests, item))
 
 
 def _merge_io(group: list[Quantity]) -> list[Quantity]:
@@ -123,6 +140,8 @@ def _bare_is_volume(text: str, q: Quantity, since: int) -> bool:
     if word and word.group(1) not in units.BARE_FOLLOWERS:
         return False
     if q.period and q.value >= 1e6:
+        return True
+    if q.between and q.value >= 1e6:  # "between 20M and 40M": in this conversation, a token volume
         return True
     if not units.VOLUME_CUE.search(text, max(since, q.start - 60), q.start):
         return False
@@ -191,8 +210,23 @@ def _usable(text: str, q: Quantity) -> bool:
     return not context.read(text, q.start, q.end).hedged_number
 
 
-def find(text: str) -> tuple[list[Finding], dict[str, str]]:
-    """Volume findings (tokens per month, rounded) and the reason for any volume rejected as impossible."""
+@dataclass(frozen=True)
+class VolumeReading:
+    """What a message says about volume: findings, refused figures, and the count and size behind it."""
+
+    findings: list[Finding]
+    rejected: dict[str, str]
+    parts: VolumeParts | None
+    period_correction: PeriodCorrection | None
+
+
+def find(text: str, original: str | None = None) -> VolumeReading:
+    """Volume findings (tokens per month, rounded), the reason for any volume rejected as impossible,
+    the count and size behind the volume (or the one half stated), and a correction of its period.
+
+    `text` is the normalised message; `original` (same offsets) is where quoted words come from.
+    """
+    original = text if original is None else original
     starts = _sentence_starts(text)
     groups: dict[int, list[Quantity]] = {}
     for q in scan(text):
@@ -213,7 +247,16 @@ def find(text: str) -> tuple[list[Finding], dict[str, str]]:
             volumes = [v for v in volumes if v.size is None]
     if len(requests) == 1 and len(items) == 1:  # "20k tickets a day. Each is ~2k tokens."
         volumes.append(_pair(requests[0], items[0], None))
-    return _judge(text, volumes)
+    findings, rejected = _judge(text, volumes)
+    if not volumes:
+        counts = requests + hints.bare_counts(text, [q for group in groups.values() for q in group])
+        parts = hints.half(original, counts, items)
+        findings += hints.vague_volume(text)
+    else:
+        pairs = list({id(v.parts): v.parts for v in volumes if v.parts is not None}.values())
+        parts = hints.whole(original, *pairs[0]) if len(pairs) == 1 else None
+    corrected = hints.period_correction(text, original) if not groups else None
+    return VolumeReading(findings, rejected, parts, corrected)
 
 
 def _judge(text: str, volumes: list[_Volume]) -> tuple[list[Finding], dict[str, str]]:
@@ -221,7 +264,7 @@ def _judge(text: str, volumes: list[_Volume]) -> tuple[list[Finding], dict[str, 
     rejected: dict[str, str] = {}
     for volume in volumes:
         strength = volume.strength
-        if context.read(text, volume.start, volume.start).correction:
+        if context.read(text, volume.start, volume.end).correction:
             strength += CORRECTION_BONUS
         if not math.isfinite(volume.monthly) or volume.monthly > MAX_MONTHLY_TOKENS:
             rejected[FACT] = (
@@ -231,7 +274,11 @@ def _judge(text: str, volumes: list[_Volume]) -> tuple[list[Finding], dict[str, 
         elif volume.monthly < 0:
             rejected[FACT] = f"{numbers.compact(volume.monthly)} tokens/month: a volume cannot be negative"
         else:
-            findings.append(
-                Finding(FACT, round(volume.monthly), strength, volume.start, volume.end, volume.derivation)
-            )
+            ranged = volume.low is not None and volume.high is not None
+            findings.append(Finding(
+                FACT, round(volume.monthly), strength, volume.start, volume.end, volume.derivation,
+                kind="estimate" if volume.estimated else "fact",
+                low=round(volume.low) if volume.low is not None and ranged else None,
+                high=round(volume.high) if volume.high is not None and ranged else None,
+            ))  # fmt: skip
     return findings, rejected

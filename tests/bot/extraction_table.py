@@ -23,7 +23,7 @@ RESIDENCY = [
     Case("stay-on-prem", "everything must stay on-prem, no exceptions", {"data_residency": IN}),
     Case("inside-vpc", "the data has to stay inside our VPC", {"data_residency": IN}),
     Case("air-gapped", "we're an air-gapped shop, think defence contractor", {"data_residency": IN}),
-    Case("hipaa-alone", "It's patient data, HIPAA applies.", {"data_residency": IN}),
+    Case("hipaa-alone", "It's patient data, HIPAA applies.", {}),  # a cue to ask, not a constraint
     Case(
         "phi-with-baa", "PHI involved, but Azure OpenAI under our BAA is fine", {"data_residency": APPROVED}
     ),

@@ -368,10 +368,12 @@ def test_extract_command_json_prints_facts_then_evidence() -> None:
     result = runner.invoke(_app(), ["extract", message, "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert list(document) == ["facts", "evidence", "derivations", "conflicts"]
+    assert list(document) == [
+        "facts", "evidence", "derivations", "conflicts", "cues", "estimates", "ranges", "volume_parts"]
     assert document["facts"] == {"monthly_tokens": 900_000_000, "data_residency": "in_house_only"}
     assert document["evidence"]["data_residency"] == "on-prem only"
     assert document["derivations"]["monthly_tokens"] == "20k requests/day x 1.5k tokens x 30 days"
+    assert document["cues"] == {} and document["estimates"] == {} and document["ranges"] == {}
 
 
 def test_extract_command_prints_readable_list() -> None:
