@@ -98,6 +98,19 @@ def guidance(settings: Settings, progress: Progress | None = None,
         return ReconnectingGuidance(opener, problem=str(exc))
 
 
+def build_engine(settings: Settings, policy: Policy, prices: PriceCatalog,
+                 kb: ReconnectingGuidance | None) -> Engine:
+    """The conversation engine every adapter runs, with the LLM fallback extractor when one is
+    configured."""
+    extractor = None
+    if settings.llm_model:
+        from bot.llm_fallback import load_fallback
+
+        extractor = load_fallback(settings.llm_model)
+    return Engine(policy, kb, index_version=(lambda: kb.version) if kb is not None else None,
+                  prices=prices, **({"extractor": extractor} if extractor is not None else {}))
+
+
 def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
                    progress: Progress | None = None) -> Services:
     """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
@@ -105,13 +118,7 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
     prices = load_catalog(policy, settings.prices_dir)
     store = open_store(settings)
     kb = guidance(settings, progress, knowledge)
-    extractor = None
-    if settings.llm_model:
-        from bot.llm_fallback import load_fallback
-
-        extractor = load_fallback(settings.llm_model)
-    engine = Engine(policy, kb, index_version=lambda: kb.version, prices=prices,
-                    **({"extractor": extractor} if extractor is not None else {}))
+    engine = build_engine(settings, policy, prices, kb)
     return Services(policy=policy, prices=prices, store=store, knowledge=kb, engine=engine,
                     conversations=ConversationService(engine, store.conversations),
                     slack=SlackConfig.of(settings))

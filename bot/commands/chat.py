@@ -44,6 +44,15 @@ def _say(services: Services, key: str, line: str, styled: bool = False) -> None:
             typer.echo("")
 
 
+def _say_json(services: Services, key: str, line: str) -> None:
+    from bot.conversation.snapshot import take_snapshot
+    from bot.render.conversation_text import render_reply
+
+    replies, state = services.conversations.respond(key, line, owner_user=getpass.getuser())
+    snapshot = take_snapshot(line, replies, [render_reply(reply) for reply in replies], state)
+    typer.echo(snapshot.model_dump_json())
+
+
 def _interactive(services: Services, key: str, history: Path) -> None:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
@@ -68,6 +77,9 @@ def chat(
         "--script", help="Replay these lines (one message per line) and print the dialogue.")] = None,
     session: Annotated[str, typer.Option(help="Conversation name; the same name resumes it.")] = "default",
     new: Annotated[bool, typer.Option("--new", help="Forget this session's facts first.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print one JSON object per message: the replies and what is understood.")
+    ] = False,
 ) -> None:
     """Talk to the advisor in the terminal. Conversations persist and resume by session name."""
     settings: Settings = ctx.obj
@@ -78,12 +90,17 @@ def chat(
         except (OSError, UnicodeDecodeError) as exc:
             raise UserError(f"{script}: cannot read ({exc})") from None
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    elif as_json and sys.stdin.isatty():
+        raise UserError("--json needs messages from --script or piped on stdin")
     services = _services(settings)
     key = f"cli:{session}"
     if new or script is not None:
         services.conversations.reset(key)
     if script is not None:
         for line in lines:
+            if as_json:
+                _say_json(services, key, line)
+                continue
             typer.echo(f"you> {line}")
             _say(services, key, line)
         return
@@ -93,7 +110,10 @@ def chat(
                    "`restart` starts over).", err=True)
     if not sys.stdin.isatty():
         for line in sys.stdin:
-            _say(services, key, line.rstrip("\n"))
+            if as_json:
+                _say_json(services, key, line.rstrip("\n"))
+            else:
+                _say(services, key, line.rstrip("\n"))
         return
     _interactive(services, key, settings.data_dir / "chat_history")
 

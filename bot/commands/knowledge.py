@@ -99,10 +99,25 @@ def ask(
 def evaluate(
     ctx: typer.Context,
     eval_set: Annotated[Path | None, typer.Option(
-        "--set", help="Labelled questions (JSON; default: the set shipped with llm-advisor).")
+        "--set", help="Labelled questions (JSON), or with --dialogues labelled dialogues (YAML); "
+                      "default: the set shipped with llm-advisor.")
     ] = None,
+    dialogues: Annotated[bool, typer.Option(
+        "--dialogues", help="Evaluate whole conversations instead of retrieval.")] = False,
+    minimum: Annotated[float | None, typer.Option(
+        "--min", min=0.0, max=1.0,
+        help="With --dialogues: exit with status 1 when the share right is below this.")] = None,
 ) -> None:
-    """Print recall@1/3/5 and MRR for dense, BM25 and hybrid retrieval on a labelled set."""
+    """Print recall@1/3/5 and MRR for dense, BM25 and hybrid retrieval on a labelled set; with
+    --dialogues, the share of labelled conversations whose final facts and recommendation are
+    right."""
+    if dialogues:
+        from bot.commands.dialogue_eval import run_dialogue_eval
+
+        run_dialogue_eval(ctx.obj, eval_set, minimum)
+        return
+    if minimum is not None:
+        raise UserError("--min applies to --dialogues only")
     from knowledge import evaluate, load_eval_set
 
     items = load_eval_set(eval_set)
