@@ -76,6 +76,22 @@ REPHRASED: dict[str, str] = {
         "Put another way: is there a launch date in the next few weeks (urgent), or a few months "
         "to build (normal)?"),
 }
+CUED: dict[str, str] = {
+    "data_residency": (
+        "You mentioned {cue}. That alone doesn't decide where the data may go; your agreements "
+        "do. Which holds? In-house only: it may not leave your own servers, so only open weights "
+        "you run yourselves. Approved vendors: providers you have a BAA or DPA with (for "
+        "example Azure OpenAI in your tenant, AWS Bedrock, Google Vertex) may process it. "
+        "Unrestricted: it isn't sensitive and may go to any API."),
+}
+
+
+def cued_question(fact: str, cue: str) -> str:
+    """The question for `fact` when the user hinted at it: the hint named, the options explained."""
+    said = cue.split(":", 1)[-1].strip() or cue
+    return CUED[fact].format(cue=said) if fact in CUED else question_text(fact)
+
+
 SKIP_HINT = "If you don't know, say \"skip\" and I'll go on without it."
 
 # Bare words that answer a question about one particular fact.

@@ -13,7 +13,7 @@ from bot.conversation import about, asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
 from bot.conversation.changes import read_change, relative_volume
 from bot.conversation.commands import Command, looks_like_question, parse_command
-from bot.conversation.intent import Intent, classify, hedged
+from bot.conversation.intent import Intent, classify, hedged, without_modals
 from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, PendingChange, UseCase
 from bot.conversation.summary import update_text, what_if_text
@@ -131,6 +131,11 @@ class Engine:
             return state, replies + self._skip(state, state.asked)
         quick = asking.read_set_command(text) is not None
         extraction = self._read(state, text)
+        if extraction.is_empty() and not quick and hedged(text) and state.current.facts:
+            sure = self.extractor(without_modals(text))
+            if sure.stated():
+                extraction = sure.model_copy(update={"evidence": {
+                    fact: text for fact in sure.evidence}})
         intent = Intent("facts") if quick else classify(text, not extraction.is_empty())
         if intent.kind == "hypothetical":
             return state, replies + self._what_if(state, intent.change)
@@ -156,11 +161,17 @@ class Engine:
         for fact, reason in extraction.rejected.items():
             label = wording.FACT_LABELS.get(fact, fact).lower()
             replies.append(Reply(kind="notice", text=f"I didn't take that as {label}: {reason}."))
-        if not quick and hedged(text) and not _CORRECTION.search(text):
+        extraction, hinted = self._hints(state, extraction)
+        asks = any(reply.kind == "question" for reply in hinted)
+        if asks:
+            self._apply(state, extraction, replies)
+            return state, replies + hinted
+        if not quick and hedged(text) and not _CORRECTION.search(text) and not extraction.corrected:
             pending = self._tentative(state, extraction, text)
             if pending is not None:
                 return state, [*replies, pending]
         changed = self._apply(state, extraction, replies)
+        replies.extend(hinted)
         if extraction.conflicts:
             fact, values = next(iter(extraction.conflicts.items()))
             state.clarifying = dict(extraction.conflicts)
@@ -196,10 +207,97 @@ class Engine:
                      quick_answers=[QuickAnswer(label="Record it", value=RECORD),
                                     QuickAnswer(label="Just a what-if", value=JUST_WHAT_IF)])
 
+    def _hints(self, state: ConversationState, extraction: Extraction
+               ) -> tuple[Extraction, list[Reply]]:
+        """What the message hints without stating: half a volume, a vague amount, a range, a
+        regulated-data cue. Returns the extraction to apply and what to say first."""
+        replies: list[Reply] = []
+        known = state.current.facts
+        for fact, cue in extraction.cues.items():
+            if fact not in known and fact not in extraction.stated():
+                state.cues[fact] = cue
+        parts = extraction.volume_parts
+        if parts is not None and extraction.facts.monthly_tokens is None:
+            merged = state.volume_parts.merged(parts) if state.volume_parts is not None else parts
+            tokens = merged.monthly_tokens()
+            if tokens is not None and not merged.estimated:
+                state.volume_parts = None
+                try:
+                    extraction = extraction.with_fact("monthly_tokens", tokens, merged.words,
+                                                      merged.derivation())
+                except ValidationError as exc:
+                    replies.append(Reply(kind="notice", text=(
+                        f"I didn't take that as monthly token volume: {exc.errors()[0]['msg']}.")))
+            elif tokens is None:
+                state.volume_parts = merged
+                item = merged.item or "request"
+                missing = (f"Roughly how many tokens is each {item.rstrip('s')}, input plus output?"
+                           if merged.tokens_per_item is None else
+                           "How many of those a day (or a month)?")
+                state.asked = "monthly_tokens"
+                replies.append(Reply(kind="question", text=f"Got {merged.words}. {missing}"))
+                return extraction, replies
+        for fact, estimate in extraction.estimates.items():
+            if fact in extraction.stated():
+                continue
+            shown = wording.fact_value(fact, str(estimate.value))
+            state.pending = PendingChange(values={fact: estimate.value}, kind="estimate",
+                                          evidence={fact: estimate.words},
+                                          derivations={fact: estimate.derivation},
+                                          words=estimate.words)
+            state.asked = fact
+            replies.append(Reply(
+                kind="question",
+                text=(f"I read \"{estimate.words}\" as about {shown} ({estimate.derivation}). "
+                      "Is that about right? If you know the figure, just give it."),
+                quick_answers=[QuickAnswer(label=f"Yes, about {shown}", value=RECORD)]))
+            return extraction, replies
+        tokens_range = extraction.ranges.get("monthly_tokens")
+        if tokens_range is not None and extraction.facts.monthly_tokens is not None:
+            extraction, said = self._range(state, extraction, tokens_range.low, tokens_range.high,
+                                           tokens_range.words)
+            replies.extend(said)
+        return extraction, replies
+
+    def _range(self, state: ConversationState, extraction: Extraction, low: int, high: int,
+               words: str) -> tuple[Extraction, list[Reply]]:
+        """A stated range: its midpoint when the answer is the same across it, else a question."""
+        others = extraction.facts.model_dump(exclude_none=True)
+        base = state.current.workload().model_dump(exclude_none=True) | others
+        ends = []
+        for tokens in (low, high):
+            facts = WorkloadFacts.model_validate(base | {"monthly_tokens": tokens,
+                                                         "name": state.current.name})
+            ends.append(recommend(state.scored_facts(facts), self.policy, self.prices))
+        span = f"{wording.tokens(low)} to {wording.tokens(high)} tokens/month"
+        if ends[0].recommendation == ends[1].recommendation:
+            middle = wording.fact_value("monthly_tokens", str(extraction.facts.monthly_tokens))
+            return extraction, [Reply(kind="notice", text=(
+                f"The answer is the same anywhere from {span}, so I used the midpoint, {middle}."))]
+        kept = extraction.model_copy(update={
+            "facts": extraction.facts.model_copy(update={"monthly_tokens": None}),
+            "evidence": {f: w for f, w in extraction.evidence.items() if f != "monthly_tokens"},
+            "derivations": {f: w for f, w in extraction.derivations.items()
+                            if f != "monthly_tokens"}})
+        state.asked = "monthly_tokens"
+        question = Reply(
+            kind="question",
+            text=(f"You said \"{words}\". Across {span} the answer changes: at "
+                  f"{wording.tokens(low)} it is {wording.headline(ends[0])}, at "
+                  f"{wording.tokens(high)} {wording.headline(ends[1])}. Which end is nearer, "
+                  "or what's your best single figure?"),
+            quick_answers=[QuickAnswer(label=f"Nearer {wording.tokens(value)}",
+                                       value=f"{asking.SET_PREFIX} monthly_tokens {value}")
+                           for value in (low, high)])
+        return kept, [question]
+
     def _settle_pending(self, state: ConversationState, text: str) -> list[Reply] | None:
         pending = state.pending
         assert pending is not None
         answer = " ".join(text.lower().strip(" .!").split())
+        if pending.kind == "estimate" and not _RECORD.fullmatch(answer):
+            state.pending = None
+            return None
         if _RECORD.fullmatch(answer):
             state.pending = None
             extraction = Extraction()
@@ -260,7 +358,8 @@ class Engine:
             picked = asking.read_bare_answer(asked, text) if text.strip().isdecimal() else None
             if picked is not None:
                 return self._validated(asked, picked, text)
-            if asked == "monthly_tokens" and any(ch.isdigit() for ch in text):
+            hinted = extraction.volume_parts or extraction.estimates or extraction.ranges
+            if asked == "monthly_tokens" and any(ch.isdigit() for ch in text) and not hinted:
                 retry = self.extractor(f"{text} tokens per month")
                 if retry.facts.monthly_tokens is not None:
                     extraction = extraction.with_fact(
@@ -317,6 +416,11 @@ class Engine:
         open_facts = [q.fact for q in questions if q.can_change and q.fact not in state.skipped]
         if not open_facts and state.stage != "advised":
             open_facts = self._open_optional(state, current)
+        for fact in list(state.cues):
+            if fact in state.current.facts:
+                state.cues.pop(fact)
+        cued = [fact for fact in open_facts if fact in state.cues]
+        open_facts = cued + [fact for fact in open_facts if fact not in cued]
         if open_facts and not (state.stage == "advised" and changed):
             return self._ask(state, open_facts[0], progressed=bool(changed), resume=resume)
         if force_question and not changed and state.stage == "gathering" and not state.current.facts:
@@ -345,7 +449,9 @@ class Engine:
         state.asked = fact
         lead = "Back to where we were: " if resume else ""
         text = asking.question_text(fact)
-        if state.asked_times >= 2 and not resume:
+        if fact in state.cues and state.asked_times == 1:
+            text = asking.cued_question(fact, state.cues[fact])
+        elif state.asked_times >= 2 and not resume:
             text = f"{asking.REPHRASED[fact]} {asking.SKIP_HINT}"
         return [Reply(kind="question", text=lead + text, quick_answers=asking.quick_answers(fact))]
 

@@ -91,6 +91,11 @@ def hedged(text: str) -> bool:
     return bool(_MODAL.search(text))
 
 
+def without_modals(text: str) -> str:
+    """`text` with its hedging words removed, to read what it would state if it were sure."""
+    return " ".join(_MODAL.sub(" ", text).split())
+
+
 def hypothetical_change(text: str) -> str | None:
     """The change a hypothetical imagines, or None when `text` is not one."""
     match = _HYPOTHETICAL.match(text)

@@ -15,6 +15,7 @@ from pydantic import (
     model_serializer,
 )
 
+from bot.extraction.model import VolumeParts
 from scoring import Portfolio, Recommendation, WorkloadFacts
 
 FactValue = str | int | float
@@ -59,9 +60,11 @@ class PendingChange(BaseModel):
     evidence: dict[str, str] = Field(default_factory=dict)
     derivations: dict[str, str] = Field(default_factory=dict)
     words: str = ""
+    kind: Literal["tentative", "estimate"] = "tentative"
+    """A hedged change to known facts, or an estimate from vague words waiting for a yes."""
 
 
-_LATER_FIELDS = ("asked_times", "skipped", "pending")
+_LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues")
 """Fields added after conversations were first stored: left out while at their defaults, so a
 stored conversation reads back and dumps unchanged."""
 
@@ -80,6 +83,10 @@ class ConversationState(BaseModel):
     """Facts the user chose not to answer ("don't know", "skip"); not asked again."""
     pending: PendingChange | None = None
     """A tentative change waiting for "record it" or "just a what-if"."""
+    volume_parts: VolumeParts | None = None
+    """Half of a volume (a count at a rate, or a size per item) waiting for the other half."""
+    cues: dict[str, str] = Field(default_factory=dict)
+    """Facts hinted at but not stated ("HIPAA" for residency), asked first and explained."""
     clarifying: dict[str, list[str]] = Field(default_factory=dict)
     """Facts stated two ways in one message, waiting for the user to pick."""
     stage: Literal["gathering", "advised"] = "gathering"
