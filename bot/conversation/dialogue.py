@@ -414,8 +414,7 @@ class Engine:
         current = state.current.workload()
         questions = next_questions(current, self.policy, self.prices)
         open_facts = [q.fact for q in questions if q.can_change and q.fact not in state.skipped]
-        if not open_facts and state.stage != "advised":
-            open_facts = self._open_optional(state, current)
+        optional = self._open_optional(state, current) if not open_facts else []
         for fact in list(state.cues):
             if fact in state.current.facts:
                 state.cues.pop(fact)
@@ -432,7 +431,17 @@ class Engine:
         if previous is not None and advice.advice is not None:
             replies = [Reply(kind="update", advice=advice.advice,
                              text=update_text(previous, advice.advice.result, changed or []))]
-        return replies + self._depends_on_skipped(state, current)
+        replies += self._depends_on_skipped(state, current)
+        if optional:
+            # Asked once, after the answer: the answer stands until the user adds to it.
+            fact = optional[0]
+            state.skipped.append(fact)
+            state.asked = fact
+            state.asked_times = 1
+            replies.append(Reply(
+                kind="question", quick_answers=asking.quick_answers(fact),
+                text=f"One more answer could change this. {asking.question_text(fact)}"))
+        return replies
 
     def _ask(self, state: ConversationState, fact: str, progressed: bool, resume: bool
              ) -> list[Reply]:
@@ -475,7 +484,7 @@ class Engine:
         """For each skipped fact still unknown: the answer under each of its values."""
         lines = []
         for fact in state.skipped:
-            if getattr(current, fact, None) is not None:
+            if getattr(current, fact, None) is not None or fact in OPTIONAL_FACTS:
                 continue
             outcomes = []
             for value in TOWARD_OPEN_SOURCE.get(fact, ()) if fact != "monthly_tokens" else ():

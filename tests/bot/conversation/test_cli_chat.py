@@ -13,8 +13,6 @@ approved vendors under our DPA are fine
 why does latency matter?
 the tickets use our internal product codes and jargon
 3 ML engineers who run models in prod
-standard quality is fine
-no hard deadline, a few months is fine
 what if 5M tokens a month
 """
 
@@ -31,7 +29,8 @@ def test_chat_script_replays_a_whole_conversation(tmp_path: Path) -> None:
     done = _chat(tmp_path, "--script", str(script))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.count("you> ") == 8
+    assert out.count("you> ") == 6
+    assert "One more answer could change this" in out
     assert "Noted: Monthly token volume: 90M tokens/month (3M/day x 30 days)" in out
     assert "Back to where we were" in out
     assert "Recommendation: Self-hosted open-weight model" in out

@@ -128,9 +128,13 @@ def test_dont_know_skips_and_the_answer_says_how_it_depends(talk: Dialogue) -> N
 def test_quality_bar_is_asked_when_it_can_change_the_answer(talk: Dialogue) -> None:
     talk.say("our own product codes and jargon, approved vendors under a DPA, 3M tokens a day, "
              "3 ML engineers who run models in prod, interactive")
+    assert talk.state.stage == "advised", "the answer comes first"
     assert talk.state.asked == "quality_bar"
-    talk.say("standard is fine")
+    replies = talk.say("standard is fine")
     assert talk.facts()["quality_bar"] == "standard"
+    assert replies[-1].kind == "update" or talk.state.asked == "time_to_market"
+    talk.say("standard is fine")
+    assert talk.state.asked != "quality_bar", "an optional fact is asked once"
 
 
 def test_after_the_first_answer_a_change_gets_a_short_update(talk: Dialogue) -> None:
