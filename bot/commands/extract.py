@@ -9,6 +9,7 @@ import typer
 
 from bot.errors import UserError
 from bot.extraction import Extraction, extract
+from bot.settings import Settings
 
 
 def render(result: Extraction) -> str:
@@ -17,7 +18,8 @@ def render(result: Extraction) -> str:
         return "No workload facts found in that message."
     lines = []
     for fact, value in result.stated().items():
-        shown = f"{value:,}" if isinstance(value, int) else value
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}" if isinstance(value, float) \
+            else value
         line = f'{fact}: {shown}  (from "{result.evidence.get(fact, "")}")'
         if fact in result.derivations:
             line += f"\n    = {result.derivations[fact]}"
@@ -43,6 +45,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("extract")
     def extract_command(
+        ctx: typer.Context,
         text: Annotated[str, typer.Argument(help="One chat message, in quotes.")],
         json_output: Annotated[
             bool, typer.Option("--json", help="Print facts and evidence as JSON.")
@@ -51,5 +54,10 @@ def register(app: typer.Typer) -> None:
         """Show the workload facts a message states, with the words that support each one."""
         if not text.strip():
             raise UserError("the message is empty; pass the text to read in quotes")
-        result = extract(text)
+        from bot.prices import load_catalog
+        from scoring import load_policy
+
+        settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+        policy = load_policy(settings.policy_file)
+        result = extract(text, load_catalog(policy, settings.prices_dir), policy)
         typer.echo(as_json(result) if json_output else render(result))

@@ -117,7 +117,7 @@ class Advice(BaseModel):
     caveats: list[CitedLine]
     unasked: list[str] = Field(default_factory=list)
     """Facts never asked because no answer to them could change the recommendation."""
-    what_if: dict[str, str | int] | None = None
+    what_if: dict[str, str | int | float] | None = None
     """The facts a hypothetical changed, by name, in the order stated; None for the real facts."""
     sources: list[SourceRef]
     without_sources: bool = False
@@ -171,7 +171,7 @@ def cited_answer(question: str, guidance: Guidance | None) -> CitedAnswer:
 
 
 def build_advice(result: Recommendation, facts: WorkloadFacts | Portfolio,
-                 guidance: Guidance | None, what_if: Mapping[str, str | int] | None = None,
+                 guidance: Guidance | None, what_if: Mapping[str, str | int | float] | None = None,
                  unasked: Sequence[str] = (), index_version: str = "") -> Advice:
     """`result` for `facts` with a numbered source for each deciding factor, constraint, caveat and
     the cost; without sources (and saying so) when the guidance is missing or fails."""
