@@ -32,7 +32,9 @@ _EFFORT = re.compile(
     FLAGS,
 )
 _OPERATING = re.compile(
-    r"\s*(?:(?:needed|required|dedicated|would|will|just|to|for|on|help|be)\s+){0,3}"
+    # A purpose ("to run it") says the people operate the model; "engineers running models"
+    # describes the team instead.
+    r"\s*(?:(?:needed|required|dedicated|would|will|just|be)\s+){0,2}(?:to|for|on)\s+(?:help\s+)?"
     r"(?:run|running|operate|operating|operations|ops|maintain|maintaining|maintenance|support"
     r"|supporting|look after|looking after|keep it|babysit"
     r"|manage|managing|on[- ]call|self[- ]host\w*|host it|serve it|serving)\b"

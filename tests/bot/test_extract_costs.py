@@ -146,8 +146,10 @@ def test_extract_reads_engineering_effort(message: str, fte: float) -> None:
     assert _read(message) == {"engineering_fte": fte}
 
 
-def test_extract_team_size_is_not_engineering_effort() -> None:
-    assert "engineering_fte" not in extract("3 ML engineers who run models in prod").stated()
+@pytest.mark.parametrize("message", ["3 ML engineers who run models in prod",
+                                     "3 ML engineers running models in prod"])
+def test_extract_team_size_is_not_engineering_effort(message: str) -> None:
+    assert "engineering_fte" not in extract(message).stated()
 
 
 def _app() -> typer.Typer:
