@@ -86,12 +86,14 @@ class LLMFallbackExtractor:
                                                               EVIDENCE))
 
 
-def load_fallback(model_name: str) -> LLMFallbackExtractor | None:
-    """The fallback for `model_name`, or None (logged) if its provider package is missing."""
+def load_fallback(model_name: str, rules: Callable[[str], Extraction] = extract
+                  ) -> LLMFallbackExtractor | None:
+    """The fallback for `model_name` after `rules`, or None (logged) if its provider package is
+    missing."""
     from langchain.chat_models import init_chat_model
 
     try:
-        return LLMFallbackExtractor(init_chat_model(model_name, temperature=0))
+        return LLMFallbackExtractor(init_chat_model(model_name, temperature=0), rules)
     except Exception as exc:  # an optional helper: any provider failure leaves the rules alone
         log.warning("ADVISOR_LLM_MODEL=%s unavailable (%s); using the rules alone",
                     model_name, exc)

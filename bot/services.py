@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -104,18 +105,20 @@ def build_engine(settings: Settings, policy: Policy, prices: PriceCatalog,
     configured."""
     extractor = None
     if settings.llm_model:
+        from bot.extraction import extract
         from bot.llm_fallback import load_fallback
 
-        extractor = load_fallback(settings.llm_model)
+        extractor = load_fallback(settings.llm_model, partial(extract, catalog=prices, policy=policy))
     return Engine(policy, kb, index_version=(lambda: kb.version) if kb is not None else None,
                   prices=prices, **({"extractor": extractor} if extractor is not None else {}))
 
 
 def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
-                   progress: Progress | None = None) -> Services:
-    """Everything an adapter needs. Raises PolicyError or StoreUnavailable with clear messages."""
+                   progress: Progress | None = None, prices: PriceCatalog | None = None) -> Services:
+    """Everything an adapter needs, pricing from `prices` (by default the installed catalog).
+    Raises PolicyError or StoreUnavailable with clear messages."""
     policy = load_policy(settings.policy_file)
-    prices = load_catalog(policy, settings.prices_dir)
+    prices = prices or load_catalog(policy, settings.prices_dir)
     store = open_store(settings)
     kb = guidance(settings, progress, knowledge)
     engine = build_engine(settings, policy, prices, kb)

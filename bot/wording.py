@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from scoring import Choice, Recommendation, ValueFlip, VolumeFlip, compact_tokens
 
@@ -20,6 +20,13 @@ FACT_LABELS: dict[str, str] = {
     "latency": "Latency needs",
     "quality_bar": "Quality bar",
     "time_to_market": "Time to market",
+    "api_model": "API model",
+    "api_price_per_mtok": "API price",
+    "api_input_price_per_mtok": "API input price",
+    "api_output_price_per_mtok": "API output price",
+    "output_share": "Output share",
+    "gpu_profile": "GPU profile",
+    "engineering_fte": "Operations effort",
 }
 
 VALUE_LABELS: dict[str, str] = {
@@ -75,10 +82,37 @@ def what_if(changes: Mapping[str, str | int | float]) -> str:
     return "What if " + ", ".join(fact_value(fact, str(value)) for fact, value in changes.items())
 
 
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 def fact_value(fact: str, value: str) -> str:
     if fact == "monthly_tokens" and value.isdigit():
         return f"{tokens(int(value))} tokens/month"
+    number = _number(value) if fact in COST_UNITS else None
+    if number is not None:
+        return COST_UNITS[fact](number)
+    if fact in ("api_model", "gpu_profile"):
+        return value
     return VALUE_LABELS.get(value, value)
+
+
+def _price(amount: float) -> str:
+    shown = f"${amount:,.2f}" if amount >= 0.1 or amount == 0 else f"${amount:.3g}"
+    return f"{shown} per 1M tokens"
+
+
+COST_UNITS: dict[str, Callable[[float], str]] = {
+    "api_price_per_mtok": lambda n: f"{_price(n)}, blended",
+    "api_input_price_per_mtok": lambda n: _price(n).replace("tokens", "input tokens"),
+    "api_output_price_per_mtok": lambda n: _price(n).replace("tokens", "output tokens"),
+    "output_share": lambda n: f"{n:.0%} of tokens are output",
+    "engineering_fte": lambda n: f"{n:g} engineer-months per month",
+}
+"""How a stated cost input reads: "$2.50 per 1M input tokens", "0.5 engineer-months per month"."""
 
 
 def flip_point(flip: VolumeFlip | ValueFlip) -> str:

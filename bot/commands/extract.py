@@ -9,6 +9,7 @@ import typer
 
 from bot.errors import UserError
 from bot.extraction import Extraction, extract
+from bot.settings import Settings
 
 
 def render(result: Extraction) -> str:
@@ -40,8 +41,8 @@ def render(result: Extraction) -> str:
     return "\n".join(lines)
 
 
-def _shown(value: str | int) -> str:
-    return f"{value:,}" if isinstance(value, int) else value
+def _shown(value: str | int | float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}" if isinstance(value, float) else value
 
 
 def as_json(result: Extraction) -> str:
@@ -66,6 +67,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("extract")
     def extract_command(
+        ctx: typer.Context,
         text: Annotated[str, typer.Argument(help="One chat message, in quotes.")],
         json_output: Annotated[
             bool, typer.Option("--json", help="Print facts and evidence as JSON.")
@@ -74,5 +76,10 @@ def register(app: typer.Typer) -> None:
         """Show the workload facts a message states, with the words that support each one."""
         if not text.strip():
             raise UserError("the message is empty; pass the text to read in quotes")
-        result = extract(text)
+        from bot.prices import load_catalog
+        from scoring import load_policy
+
+        settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+        policy = load_policy(settings.policy_file)
+        result = extract(text, load_catalog(policy, settings.prices_dir), policy)
         typer.echo(as_json(result) if json_output else render(result))

@@ -154,7 +154,7 @@ def read_bare_answer(fact: str, text: str) -> str | None:
     return None
 
 
-_SET = re.compile(rf"^\s*{SET_PREFIX}\s+([a-z_]+)\s*(?:=|\s)\s*([\w.]+)\s*$", re.IGNORECASE)
+_SET = re.compile(rf"^\s*{SET_PREFIX}\s+([a-z_]+)\s*(?:=|\s)\s*([\w.:/-]+)\s*$", re.IGNORECASE)
 
 
 def read_set_command(text: str) -> tuple[str, str] | None:

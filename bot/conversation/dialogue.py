@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from pydantic import ValidationError
 
@@ -18,7 +19,7 @@ from bot.conversation.replies import QuickAnswer, Reply
 from bot.conversation.state import ConversationState, FactNote, PendingChange, UseCase
 from bot.conversation.summary import update_text, what_if_text
 from bot.extraction import Extraction, extract
-from bot.extraction.model import STATED_FACTS
+from bot.extraction.model import READ_FACTS
 from scoring import (
     OPTIONAL_FACTS,
     TOWARD_OPEN_SOURCE,
@@ -49,6 +50,8 @@ _WHAT_IF = re.compile(r"(?:no|nope|n|just a what-?if|what-?if|hypothetical(?:ly)
                       r"don'?t record(?: it)?|only a what-?if|just asking)")
 _CORRECTION = re.compile(r"\b(?:actually|correction|sorry|i meant|we meant|scratch that|"
                          r"to be clear|not\b.{1,30}\bbut)\b", re.IGNORECASE)
+PRICE_FORMS = (("api_price_per_mtok",), ("api_input_price_per_mtok", "api_output_price_per_mtok"))
+"""A blended price, or input and output prices: a newly stated form replaces the other."""
 
 
 def clean(text: str) -> str:
@@ -62,6 +65,12 @@ def _with(facts: WorkloadFacts, fact: str, value: str | int) -> WorkloadFacts:
     """`facts` with one fact set, validated as any stated fact is."""
     return WorkloadFacts.model_validate(facts.model_dump(exclude_none=True)
                                         | {"name": facts.name, fact: value})
+
+
+def _lower_label(fact: str) -> str:
+    """A fact's label inside a sentence: "latency needs", but "API model" keeps its capitals."""
+    label = wording.FACT_LABELS.get(fact, fact)
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 def _describe(fact: str, note: FactNote) -> str:
@@ -78,7 +87,7 @@ class Engine:
     """Gathers facts, asks what matters, answers side questions and gives cited advice."""
 
     def __init__(self, policy: Policy, guidance: Guidance | None = None, *,
-                 extractor: Callable[[str], Extraction] = extract,
+                 extractor: Callable[[str], Extraction] | None = None,
                  index_version: Callable[[], str] | None = None,
                  prices: PriceCatalog | None = None) -> None:
         self.policy = policy
@@ -86,7 +95,8 @@ class Engine:
         """The API price catalog scoring prices models from; None uses the policy's reference
         prices."""
         self.guidance = guidance
-        self.extractor = extractor
+        self.extractor = extractor or partial(extract, catalog=prices, policy=policy)
+        """Reads facts from a message; by default the rules, naming models from `prices`."""
         self.index_version = index_version or (lambda: "")
 
     def turn(self, state: ConversationState, message: str) -> tuple[ConversationState, list[Reply]]:
@@ -159,8 +169,8 @@ class Engine:
                     "`help` lists what else I understand.")))
             return state, replies + self._continue(state, force_question=True)
         for fact, reason in extraction.rejected.items():
-            label = wording.FACT_LABELS.get(fact, fact).lower()
-            replies.append(Reply(kind="notice", text=f"I didn't take that as {label}: {reason}."))
+            replies.append(Reply(kind="notice",
+                                 text=f"I didn't take that as {_lower_label(fact)}: {reason}."))
         extraction, hinted = self._hints(state, extraction)
         asks = any(reply.kind == "question" for reply in hinted)
         if asks:
@@ -179,7 +189,7 @@ class Engine:
             options = " or ".join(wording.fact_value(fact, value) for value in values)
             replies.append(Reply(
                 kind="question",
-                text=f"You said two things about {wording.FACT_LABELS[fact].lower()}: {options}. "
+                text=f"You said two things about {_lower_label(fact)}: {options}. "
                      "Which one holds?",
                 quick_answers=[QuickAnswer(label=wording.fact_value(fact, value).capitalize(),
                                            value=f"{asking.SET_PREFIX} {fact} {value}")
@@ -374,8 +384,15 @@ class Engine:
         return extraction
 
     def _validated(self, fact: str, value: str, text: str) -> Extraction:
-        if fact not in STATED_FACTS:
+        if fact not in READ_FACTS:
             return Extraction(rejected={fact: "that is not a fact I track"})
+        if fact == "api_model":
+            known = self.prices.find(value) if self.prices is not None else None
+            if known is None:
+                closest = self.prices.closest(value) if self.prices is not None else []
+                return Extraction(rejected={fact: "that model is not in the price catalog" + (
+                    f"; closest known: {', '.join(closest)}" if closest else "")})
+            value = known.id
         try:
             return Extraction().with_fact(fact, value, text)
         except ValidationError as exc:
@@ -385,6 +402,10 @@ class Engine:
                ) -> list[str]:
         noted, updated = [], []
         stated = extraction.stated()
+        for form in PRICE_FORMS:
+            if set(form) <= set(stated):  # the team's latest word on its price replaces the other form
+                for other in (f for other_form in PRICE_FORMS if other_form != form for f in other_form):
+                    state.current.facts.pop(other, None)
         for fact, value in stated.items():
             note = FactNote(value=value, evidence=extraction.evidence.get(fact, ""),
                             derivation=extraction.derivations.get(fact, ""), turn=state.turns)

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from bot.extraction import latency, quality, residency, rules, specialization, team, timeline, volume
+from bot.extraction import (
+    effort,
+    hosting,
+    latency,
+    models,
+    prices,
+    quality,
+    residency,
+    rules,
+    specialization,
+    team,
+    timeline,
+    volume,
+)
 from bot.extraction.context import lower_ascii
 from bot.extraction.model import Extraction
 from bot.extraction.resolve import resolve
+from scoring import Policy, PriceCatalog, load_policy
 
 MAX_CHARS = 50_000
 """Longer input is read up to here: no chat message is longer, and the time per call stays bounded."""
@@ -31,16 +45,26 @@ _NORMALISE = str.maketrans(
 )  # fmt: skip
 
 
-def extract(text: str) -> Extraction:
+def extract(text: str, catalog: PriceCatalog | None = None, policy: Policy | None = None
+            ) -> Extraction:
     """The facts `text` states, with evidence, derivations, conflicts and rejected values.
 
-    Never raises for any string. A fact the message does not state is None, never guessed.
+    API model names are resolved against `catalog` (without one, none is read); GPU profiles
+    against `policy`'s (the shipped policy's if None). Never raises for any string. A fact the
+    message does not state is None, never guessed.
     """
     original = text[:MAX_CHARS]
     normalised = lower_ascii(original.translate(_NORMALISE))
     findings = rules.apply(normalised, ALL_RULES)
     volumes = volume.find(normalised, original)
-    result = resolve(original, findings + volumes.findings, volumes.rejected)
+    findings += volumes.findings
+    rejected = dict(volumes.rejected)
+    for found, refused in (prices.find(normalised, original), effort.find(normalised, original),
+                           models.find(normalised, original, catalog),
+                           hosting.find(normalised, original, policy or load_policy())):
+        findings += found
+        rejected.update(refused)
+    result = resolve(original, findings, rejected)
     result.volume_parts = volumes.parts
     result.period_correction = volumes.period_correction
     return result

@@ -23,7 +23,13 @@ CORRECTION_BONUS = 10
 """Added when the words follow "actually", "correction", "no," and the like: a correction
 outranks whatever it corrects in the same message."""
 STATED_FACTS: tuple[str, ...] = (*REQUIRED_FACTS, *OPTIONAL_FACTS)
-"""The facts a message can state; a workload's name and cost inputs come from elsewhere."""
+"""The facts of the framework a message can state."""
+COST_FACTS: tuple[str, ...] = ("api_model", "api_price_per_mtok", "api_input_price_per_mtok",
+                               "api_output_price_per_mtok", "output_share", "gpu_profile",
+                               "engineering_fte")
+"""The cost inputs a message can state: what the comparison prices, when the team knows it."""
+READ_FACTS: tuple[str, ...] = (*STATED_FACTS, *COST_FACTS)
+"""Every fact a message can state; a workload's name comes from elsewhere."""
 
 
 class Estimate(BaseModel):
@@ -134,7 +140,7 @@ class Extraction(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     facts: WorkloadFacts = Field(default_factory=WorkloadFacts)
-    """Only facts the message states, all of them `STATED_FACTS`; every other field is None."""
+    """Only facts the message states, all of them `READ_FACTS`; every other field is None."""
     evidence: dict[str, str] = Field(default_factory=dict)
     """Fact -> the supporting words, copied from the message: one entry per stated fact, in the
     order the message states them."""
@@ -159,7 +165,7 @@ class Extraction(BaseModel):
     period_correction: PeriodCorrection | None = None
     """A correction of the period of an earlier volume, when the message gives no new figure."""
 
-    def stated(self) -> dict[str, str | int]:
+    def stated(self) -> dict[str, str | int | float]:
         """The stated facts by name, as JSON values, in the order the message states them."""
         values = self.facts.model_dump(mode="json", exclude_none=True)
         return {fact: values[fact] for fact in dict.fromkeys([*self.evidence, *values])
@@ -190,7 +196,7 @@ class Finding:
     """One reading of one fact from one span of the message."""
 
     fact: str
-    value: str | int
+    value: str | int | float
     strength: int
     start: int
     end: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.extraction import team
+from bot.extraction import prices, team
 from bot.extraction.model import CORRECTION_BONUS, Estimate, Extraction, Finding, ValueRange
 from scoring import WorkloadFacts
 
@@ -72,7 +72,7 @@ def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Ext
         else:
             home = estimates if finding.kind == "estimate" else by_fact
             home.setdefault(finding.fact, []).append(finding)
-    values: dict[str, str | int] = {}
+    values: dict[str, str | int | float] = {}
     result = Extraction(rejected=dict(rejected))
     for fact, candidates in by_fact.items():
         chosen = _choose(fact, candidates)
@@ -97,6 +97,13 @@ def resolve(text: str, findings: list[Finding], rejected: dict[str, str]) -> Ext
                                               derivation=best.derivation or "")
     result.cues = {fact: cue for fact, cue in _cues(text, cue_findings).items()
                    if fact not in settled and fact not in result.estimates}
+    lone = prices.lone_half(values)
+    if lone is not None:  # scoring takes the pair together; a conflict on the other half is asked
+        del values[lone]
+        result.evidence.pop(lone, None)
+        result.derivations.pop(lone, None)
+        if not set(prices.PAIR) & set(result.conflicts):
+            result.rejected[lone] = prices.LONE_HALF_REASON
     # Values come only from enum values and bounded volumes, so this cannot fail unless a rule is
     # itself wrong; then it should fail here, in tests, not in the scoring downstream.
     result.facts = WorkloadFacts.model_validate(values)

@@ -41,6 +41,8 @@ INPUT_QUALITY = "quality_bar"
 INPUT_URGENCY = "time_to_market"
 INPUT_API_PRICE = "api_price_per_mtok"
 INPUT_GPU = "gpu_profile"
+INPUT_API_MODEL = "api_model"
+"""An external_select: its options come from the price catalog as the user types."""
 INPUT_WHAT_IF = "what_if_change"
 
 

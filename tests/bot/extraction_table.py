@@ -128,8 +128,8 @@ VOLUME = [
 NOT_VOLUMES = [
     Case("engineers-gpus", "we have 100 engineers and 2 GPUs", {}),
     Case("7b-model", "we'd run a 7B model, maybe a 70B later", {}),
-    Case("price-per-million", "pricing is $3 per million tokens", {}),
-    Case("price-per-1m", "they charge $0.50 per 1M tokens", {}),
+    Case("price-per-million", "pricing is $3 per million tokens", {"api_price_per_mtok": 3.0}),
+    Case("price-per-1m", "they charge $0.50 per 1M tokens", {"api_price_per_mtok": 0.5}),
     Case("uptime-http", "uptime 99.9%, we saw some HTTP 500s", {}),
     Case("version-date", "v2.1 shipped on 2024-05-01 (ticket #4521)", {}),
     Case("team-sizes", "We have 100 engineers and a 5-person platform team", {}),

@@ -1,4 +1,4 @@
-"""Modal submissions: the facts form and the what-if form."""
+"""Modal submissions (the facts form and the what-if form) and the form's model search."""
 
 from __future__ import annotations
 
@@ -22,15 +22,23 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
+    def read_facts(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        facts, errors = render.parse_facts_submission(view.get("state", {}).get("values", {}))
+        model = facts.get("api_model")
+        if model is not None and advisor.services.prices.find(str(model)) is None:
+            # An option picked from an older catalog than the one now loaded.
+            errors.setdefault(ids.INPUT_API_MODEL, "That model is no longer in the price catalog.")
+        return facts, errors
+
     def check_facts(ack: Ack, view: dict[str, Any]) -> None:
-        _, errors = render.parse_facts_submission(view.get("state", {}).get("values", {}))
+        _, errors = read_facts(view)
         if errors:
             ack(response_action="errors", errors=errors)
         else:
             ack()
 
     def submit_facts(body: dict[str, Any], view: dict[str, Any]) -> None:
-        facts, errors = render.parse_facts_submission(view.get("state", {}).get("values", {}))
+        facts, errors = read_facts(view)
         if errors:
             return
         user = str(body["user"]["id"])
@@ -54,5 +62,9 @@ def register(app: App, advisor: SlackAdvisor) -> None:
             advisor.command_in_thread(key, str(body["user"]["id"]), f"what if {change.strip()}",
                                       f"{time.time():.6f}")
 
+    def api_model_options(ack: Ack, payload: dict[str, Any]) -> None:
+        ack(options=render.model_options(advisor.services.prices, str(payload.get("value") or "")))
+
     app.view(ids.FACTS_MODAL)(ack=check_facts, lazy=[submit_facts])
+    app.options(ids.INPUT_API_MODEL)(api_model_options)
     app.view(ids.WHAT_IF_MODAL)(ack=ack_what_if, lazy=[submit_what_if])

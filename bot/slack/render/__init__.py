@@ -10,7 +10,7 @@ from bot.slack.render.command_replies import (
     recheck_message,
 )
 from bot.slack.render.decision import decision_summary
-from bot.slack.render.facts_form import parse_facts_submission
+from bot.slack.render.facts_form import model_options, parse_facts_submission
 from bot.slack.render.messages import advice_messages, reply_messages
 from bot.slack.render.views import facts_modal, home_view, what_if_modal
 
@@ -24,6 +24,7 @@ __all__ = [
     "help_message",
     "history_messages",
     "home_view",
+    "model_options",
     "parse_facts_submission",
     "recheck_message",
     "reply_messages",

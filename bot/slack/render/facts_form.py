@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from bot import wording
 from bot.conversation.asking import QUESTIONS
 from bot.slack import ids
-from scoring import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS, WorkloadFacts
+from bot.slack.render.blocks import OPTION_TEXT_MAX, Block, plain
+from scoring import CATEGORICAL_FACTS, MAX_MONTHLY_TOKENS, PriceCatalog, WorkloadFacts, normalise
 
 DAYS_PER_MONTH = 30
 TOKEN_UNITS: dict[str, tuple[str, Decimal, int]] = {
@@ -39,7 +40,40 @@ BLOCK_FOR_FIELD: dict[str, str] = {
     "monthly_tokens": ids.INPUT_TOKENS,
     "api_price_per_mtok": ids.INPUT_API_PRICE,
     "gpu_profile": ids.INPUT_GPU,
+    "api_model": ids.INPUT_API_MODEL,
 }
+MODEL_OPTIONS_MAX = 100
+"""Slack shows at most 100 options for one typed query."""
+OPTION_VALUE_MAX = 150
+MODEL_QUERY_MIN = 2
+"""Characters typed before Slack asks for options: "4o" and "o3" are whole queries."""
+
+
+def _price(amount: float) -> str:
+    return f"${amount:,.2f}" if amount >= 0.1 or amount == 0 else f"${amount:.3g}"
+
+
+def model_options(prices: PriceCatalog, query: str) -> list[Block]:
+    """The catalog's models matching `query` as external_select options, best matches first.
+
+    Every typed word must appear in the model's id or name ("sonnet 4.5" finds
+    claude-sonnet-4-5); ids that start with the query come first, then shorter ids.
+    """
+    words = [normalise(word) for word in query.split() if word.strip()]
+    matches = []
+    for model in prices.models.values():
+        if len(model.id) > OPTION_VALUE_MAX:
+            continue
+        haystack = f"{normalise(model.id)} {normalise(model.name)}"
+        if all(word in haystack for word in words):
+            key = normalise(model.id)
+            matches.append((not key.startswith("-".join(words)), len(key), key, model))
+    matches.sort(key=lambda match: match[:3])
+    return [{"text": plain(model.id, OPTION_TEXT_MAX), "value": model.id,
+             "description": plain(f"{model.provider}: {_price(model.input_per_mtok)} in, "
+                                  f"{_price(model.output_per_mtok)} out per 1M tokens",
+                                  OPTION_TEXT_MAX)}
+            for *_, model in matches[:MODEL_OPTIONS_MAX]]
 
 
 def fact_choices(fact: str) -> list[tuple[str, str]]:
@@ -134,6 +168,7 @@ def parse_facts_submission(state_values: dict[str, Any]) -> tuple[dict[str, Any]
     facts["monthly_tokens"] = _monthly_tokens(state_values, errors)
     facts["api_price_per_mtok"] = _api_price(state_values, errors)
     facts["gpu_profile"] = _selected(state_values, ids.INPUT_GPU)
+    facts["api_model"] = _selected(state_values, ids.INPUT_API_MODEL)
     facts = {name: value for name, value in facts.items() if value is not None}
     try:
         checked = WorkloadFacts.model_validate(facts)

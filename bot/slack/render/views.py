@@ -20,7 +20,12 @@ from bot.slack.render.blocks import (
     plain,
     section,
 )
-from bot.slack.render.facts_form import DEFAULT_TOKEN_UNIT, TOKEN_UNITS, fact_choices
+from bot.slack.render.facts_form import (
+    DEFAULT_TOKEN_UNIT,
+    MODEL_QUERY_MIN,
+    TOKEN_UNITS,
+    fact_choices,
+)
 from bot.store import DecisionRecord
 from scoring import Policy
 
@@ -90,6 +95,11 @@ def facts_modal(private_metadata: str, policy: Policy) -> View:
         _fact_input(ids.INPUT_LATENCY),
         _fact_input(ids.INPUT_QUALITY, optional=True),
         _fact_input(ids.INPUT_URGENCY, optional=True),
+        _input(ids.INPUT_API_MODEL, "API model", {
+            "type": "external_select", "action_id": ids.INPUT_API_MODEL,
+            "min_query_length": MODEL_QUERY_MIN,
+            "placeholder": plain("Default: matched to the task")}, optional=True,
+            hint="Type part of a name, such as gpt-4o or sonnet; priced from the catalog."),
         _input(ids.INPUT_API_PRICE, "Blended API price, USD per 1M tokens",
                _number(ids.INPUT_API_PRICE, "e.g. 6.6"), optional=True,
                hint="Leave empty to price the API model from the catalog."),

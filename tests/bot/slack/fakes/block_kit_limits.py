@@ -28,6 +28,9 @@ PLACEHOLDER_MAX = 150
 OPTIONS_MAX = 100
 OPTION_VALUE_MAX = 150
 VIEW_TITLE_MAX = 24
+MIN_QUERY_LENGTH_DEFAULT = 3
+MIN_QUERY_LENGTH_MAX = OPTION_TEXT_MAX
+"""A query longer than any option's text could match nothing; Slack documents only the default."""
 PRIVATE_METADATA_MAX = 3000
 MESSAGE_BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text"}
 VIEW_BLOCK_TYPES = MESSAGE_BLOCK_TYPES | {"input"}
@@ -99,6 +102,8 @@ class _Checker:
             initial = element.get("initial_option")
             if initial is not None and initial not in options:
                 self.fail(where, "initial_option is not one of the options")
+        elif kind == "external_select":
+            self._external_select(where, element)
         elif kind == "number_input":
             if not isinstance(element.get("is_decimal_allowed"), bool):
                 self.fail(where, "number_input needs is_decimal_allowed")
@@ -108,6 +113,20 @@ class _Checker:
         elif kind not in ("plain_text_input", "image", "overflow", "datepicker", "checkboxes",
                           "radio_buttons", "users_select", "conversations_select", "channels_select"):
             self.fail(where, f"unknown element type {kind!r}")
+
+    def _external_select(self, where: str, element: Mapping[str, Any]) -> None:
+        # Slack asks the app's options load URL for choices, matched to the listener by action_id.
+        action_id = element.get("action_id")
+        if not isinstance(action_id, str) or not action_id:
+            self.fail(where, "external_select needs an action_id for its options listener")
+        if "options" in element or "option_groups" in element:
+            self.fail(where, "external_select loads its options; it carries none")
+        length = element.get("min_query_length", MIN_QUERY_LENGTH_DEFAULT)
+        if isinstance(length, bool) or not isinstance(length, int) \
+                or not 0 <= length <= MIN_QUERY_LENGTH_MAX:
+            self.fail(where, f"min_query_length must be an integer 0-{MIN_QUERY_LENGTH_MAX}")
+        if "initial_option" in element:
+            self.option(f"{where}.initial_option", element["initial_option"])
 
     def block(self, where: str, block: Any, allowed: set[str]) -> None:
         if not isinstance(block, Mapping) or block.get("type") not in allowed:
@@ -202,4 +221,19 @@ def check_view(view: Mapping[str, Any]) -> list[str]:
     if metadata is not None and (not isinstance(metadata, str) or len(metadata) > PRIVATE_METADATA_MAX):
         checker.fail("private_metadata", f"must be a string of at most {PRIVATE_METADATA_MAX}")
     checker.blocks(view.get("blocks"), VIEW_BLOCKS_MAX, VIEW_BLOCK_TYPES)
+    return checker.problems
+
+
+def check_options(response: Any) -> list[str]:
+    """Every limit an options-load answer (for an external_select) breaks; empty when it fits."""
+    checker = _Checker()
+    if not isinstance(response, Mapping) or set(response) - {"options", "option_groups"}:
+        checker.fail("response", "an options answer is {\"options\": [...]} or option_groups")
+        return checker.problems
+    options = response.get("options")
+    if not isinstance(options, list) or len(options) > OPTIONS_MAX:
+        checker.fail("options", f"at most {OPTIONS_MAX} options in a list")
+        options = []
+    for index, option in enumerate(options):
+        checker.option(f"options[{index}]", option)
     return checker.problems

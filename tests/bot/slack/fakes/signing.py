@@ -340,3 +340,38 @@ def view_submission(
         "is_enterprise_install": False,
         "enterprise": None,
     }
+
+
+def block_suggestion(
+    action_id: str,
+    value: str,
+    user: str = "U1",
+    *,
+    block_id: str | None = None,
+    view_id: str = "V0000001",
+    callback_id: str = "",
+    team: str = TEAM_ID,
+    api_app_id: str = "A1",
+) -> dict[str, Any]:
+    """A ``block_suggestion`` payload: the user typed ``value`` into an external_select in a
+    modal (``action_body`` it). Slack answers it from the options load URL."""
+    return {
+        "type": "block_suggestion",
+        "user": _user(user, team),
+        "container": {"type": "view", "view_id": view_id},
+        "api_app_id": api_app_id,
+        "token": "verification-token-unused",
+        "action_id": action_id,
+        "block_id": block_id or action_id,
+        "value": value,
+        "team": {"id": team, "domain": TEAM_DOMAIN},
+        "view": {
+            "id": view_id, "team_id": team, "type": "modal", "blocks": [],
+            "private_metadata": "", "callback_id": callback_id, "state": {"values": {}},
+            "hash": f"{int(time.time())}.{uuid.uuid4().hex[:8]}",
+            "title": {"type": "plain_text", "text": "LLM Advisor", "emoji": True},
+            "root_view_id": view_id, "app_id": api_app_id, "bot_id": BOT_ID,
+        },
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from tests.bot.slack.fakes import FakeSlack
-from tests.bot.slack.fakes.block_kit_limits import check_message, check_view
+from tests.bot.slack.fakes.block_kit_limits import check_message, check_options, check_view
 
 
 def section(text: str) -> dict[str, Any]:
@@ -143,3 +143,35 @@ def test_fake_slack_refuses_a_response_url_post_over_the_limits() -> None:
         refused.value.close()
         assert refused.value.code == 400
         assert [call.method for call in fake.refusals()] == ["response_url"]
+
+
+def _modal_with(element: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "modal", "title": {"type": "plain_text", "text": "T"},
+            "submit": {"type": "plain_text", "text": "Go"},
+            "blocks": [{"type": "input", "block_id": "b", "label": {"type": "plain_text", "text": "L"},
+                        "element": element}]}
+
+
+def test_check_view_accepts_an_external_select() -> None:
+    element = {"type": "external_select", "action_id": "m", "min_query_length": 2,
+               "placeholder": {"type": "plain_text", "text": "Pick"}}
+    assert check_view(_modal_with(element)) == []
+
+
+@pytest.mark.parametrize(("element", "problem"), [
+    ({"type": "external_select"}, "needs an action_id"),
+    ({"type": "external_select", "action_id": "m", "options": []}, "carries none"),
+    ({"type": "external_select", "action_id": "m", "min_query_length": -1}, "min_query_length"),
+    ({"type": "external_select", "action_id": "m", "min_query_length": "2"}, "min_query_length"),
+    ({"type": "external_select", "action_id": "m", "min_query_length": True}, "min_query_length"),
+    ({"type": "external_select", "action_id": "m", "initial_option": {"value": "x"}}, "initial_option"),
+])
+def test_check_view_refuses_a_broken_external_select(element: dict[str, Any], problem: str) -> None:
+    assert any(problem in found for found in check_view(_modal_with(element)))
+
+
+def test_check_options_limits_an_options_answer() -> None:
+    option = {"text": {"type": "plain_text", "text": "o"}, "value": "o"}
+    assert check_options({"options": [option] * 100}) == []
+    assert check_options({"options": [option] * 101}) == ["options: at most 100 options in a list"]
+    assert check_options({"options": [{"text": {"type": "plain_text", "text": "o"}, "value": ""}]})
