@@ -61,6 +61,10 @@ def clean(text: str) -> str:
 _AMOUNT = re.compile(r"\d[\d,.]*\s*(?:[kmb]|thousand|million|billion)?\b", re.IGNORECASE)
 
 
+_LEAD = re.compile(r"^\s*[a-z-]+\s*[,:;-]", re.IGNORECASE)
+"""A reply that opens with a one-word answer: "strong, I used to work on inference"."""
+
+
 def _with(facts: WorkloadFacts, fact: str, value: str | int) -> WorkloadFacts:
     """`facts` with one fact set, validated as any stated fact is."""
     return WorkloadFacts.model_validate(facts.model_dump(exclude_none=True)
@@ -251,6 +255,8 @@ class Engine:
             if fact in extraction.stated():
                 continue
             shown = wording.fact_value(fact, str(estimate.value))
+            if fact == "monthly_tokens" and parts is not None:
+                state.volume_parts = parts
             state.pending = PendingChange(values={fact: estimate.value}, kind="estimate",
                                           evidence={fact: estimate.words},
                                           derivations={fact: estimate.derivation},
@@ -377,10 +383,12 @@ class Engine:
                         retry.derivations.get("monthly_tokens", ""))
                 elif "monthly_tokens" in retry.rejected:
                     extraction.rejected["monthly_tokens"] = retry.rejected["monthly_tokens"]
-            elif not extraction.stated() and len(text.split()) <= 6:
-                bare = asking.read_bare_answer(asked, text)
+            elif not extraction.stated() and (len(text.split()) <= 6 or _LEAD.match(text)):
+                lead = _LEAD.match(text)
+                said = text if len(text.split()) <= 6 else lead.group(0) if lead else text
+                bare = asking.read_bare_answer(asked, said.strip(" ,:;-"))
                 if bare is not None:
-                    extraction = extraction.with_fact(asked, bare, text)
+                    extraction = extraction.with_fact(asked, bare, said.strip(" ,:;-"))
         return extraction
 
     def _validated(self, fact: str, value: str, text: str) -> Extraction:

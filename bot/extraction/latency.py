@@ -75,6 +75,8 @@ def _budget(match: re.Match[str]) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     rule(FACT, r"\blatency\s+is\s+critical\b", CRITICAL, HINT, negated=RELAXED),
+    rule(FACT, r"\b(?:relaxed|loose|lax)\s+latency\b", RELAXED),
+    rule(FACT, r"\b(?:critical|real[- ]?time)\s+latency\b", CRITICAL),
     stated_outright(FACT),
     rule(FACT, _BUDGET, _budget, MEASURED),
     rule(FACT, r"\bsub[- ]?second\b|\b(?:under|within|less than|in under)\s+(?:a|one)\s+second\b",

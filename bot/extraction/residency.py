@@ -184,3 +184,9 @@ RULES: tuple[Rule, ...] = (
                r"(?:requirements?|constraints?|concerns?|restrictions?|rules?|issues?)\b",
          None, negated=ANYWHERE),
 )  # fmt: skip
+
+RULES = (
+    *RULES,
+    rule(FACT, r"\b(?:has|have|must|needs?|got)\s+to\s+(?:stay|remain|be kept)\s+on\s+(?:[a-z]+\s+)?"
+               r"(?:servers?|machines|hardware|network|infrastructure|premises|cluster)\b", IN_HOUSE),
+)

@@ -18,7 +18,7 @@ LEVELS = (NONE, SOME, STRONG)
 # People who build and run models, and people who analyse data with them.
 _BUILDERS = any_of(
     r"(?:ml|machine learning|mlops|ml ops|ml platform|ml infra(?:structure)?|llm|ai|applied ml)\s+"
-    r"(?:engineers?|researchers?|specialists?|experts?|people|ppl|peeps|folks|guys|devs?|developers?|persons?)",
+    r"(?:engineers?|engs?|researchers?|specialists?|experts?|people|ppl|peeps|folks|guys|devs?|developers?|persons?)",
     "mles?", r"research(?:ers| scientists?| engineers?)", "applied scientists?",
 )  # fmt: skip
 _ANALYSTS = any_of("data scientists?", "ds folks", "data science folks", r"ml (?:hobbyists?|enthusiasts?)")
@@ -29,6 +29,8 @@ _SENIORITY = r"(?:senior\s+|experienced\s+|full[- ]time\s+|dedicated\s+|in[- ]ho
 def _head_count(match: re.Match[str]) -> str:
     """Two or more people who build and run models is strong expertise; one is some."""
     raw = match["count"]
+    if raw.strip() == "some":
+        return SOME
     digits = re.search(r"[0-9]+", raw)
     count = float(digits.group()) if digits else numbers.word_number(raw)
     if raw in {"dozens of", "lots of", "many"}:
@@ -74,6 +76,10 @@ _ONE_OF_US = (
     r"|someone (?:on|in) (?:the|our) team|somebody (?:on|in) (?:the|our) team|a colleague|a coworker"
     r"|a co-worker|one (?:\w+\s+)?(?:engineer|dev|developer|guy|person)|our (?:cto|lead|tech lead|architect))"
 )
+
+
+_IN_THE_PAST = (r"\s+(?:before|in the past|previously|at (?:a|an|their|his|her|my|our)"
+                r" (?:previous|last|old|former))")
 
 
 def _level(match: re.Match[str]) -> str | None:
@@ -130,7 +136,7 @@ RULES: tuple[Rule, ...] = (
          STRONG, negated=NONE),
     rule(FACT, r"\bdata science\s+(?:team|teams|org|department|group|function)\b", SOME, negated=NONE),
     # Track record: running models is strong, training or tinkering is some.
-    rule(FACT, any_of(rf"{_SUBJECT}{_OPERATE}\s+{_MODELS}\b",
+    rule(FACT, any_of(rf"{_SUBJECT}{_OPERATE}\s+{_MODELS}\b(?!{_IN_THE_PAST})",
                       rf"{_SUBJECT}(?:run|runs|running|ran|ship|ships|shipped|shipping|have|has|had)\s+{_MODELS}\b"
                       rf"[^.;!?\n,]{{0,30}}?\b{_IN_PRODUCTION}",
                       r"\b(?:several|multiple|many|[0-9]+|a few|a couple of|some|other|existing|our)\s+"
@@ -153,6 +159,21 @@ RULES: tuple[Rule, ...] = (
     rule(FACT, r"\b(?:ml|machine learning|mlops|model serving|model hosting)\s+(?:experience|expertise"
                r"|background|skills|knowledge|talent|capacity|know-how|chops)\b", SOME, negated=NONE),
 )  # fmt: skip
+
+
+EXTRA_RULES: tuple[Rule, ...] = (
+    rule(FACT, r"\b(?:nobody|no one|no-one|none of us)\s+(?:here\s+|on the team\s+)?"
+               r"(?:does|do|knows?|has done|understands|is into)\s+(?:any\s+)?(?:ml|machine learning|ai)\b",
+         NONE, self_negating=True),
+    rule(FACT, r"\b(?:i|we)\s+(?:don'?t|do not|dont)\s+(?:really\s+)?know\s+(?:any\s+|much\s+)?"
+               r"(?:ml|machine learning)\b|\bknow nothing about\s+(?:ml|machine learning|models)\b",
+         NONE, self_negating=True),
+    rule(FACT, rf"{_SUBJECT}(?:{_OPERATE})\s+{_MODELS}{_IN_THE_PAST}", SOME, negated=NONE),
+    rule(FACT, r"\b(?:i've|i have|we've|we have|i|we)\s+(?:used|use|tried|played with)\s+hugging ?face\b",
+         SOME, negated=NONE),
+    rule(FACT, r"^\s*(?:some|a bit of|a little)\s+(?:ml|machine learning)\b", SOME),
+)
+RULES = (*RULES, *EXTRA_RULES)
 
 
 def strongest(values: list[str]) -> str:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scoring import REQUIRED_FACTS
+from scoring import OPTIONAL_FACTS, REQUIRED_FACTS
 from tests.helpers.paths import ROOT
 
 SCRIPT = """# comments and blank lines are not messages
@@ -46,7 +46,7 @@ def test_chat_json_prints_one_object_per_message_with_the_contract_fields(tmp_pa
         assert all(isinstance(value, str | int | float) for value in turn["facts"].values())
         assert isinstance(turn["use_cases"], list) and turn["use_cases"][-1] == turn["facts"]
         assert turn["recommendation"] is None or turn["recommendation"] in CHOICES
-        assert turn["asked"] is None or turn["asked"] in REQUIRED_FACTS
+        assert turn["asked"] is None or turn["asked"] in (*REQUIRED_FACTS, *OPTIONAL_FACTS)
 
     for before, after in itertools.pairwise(turns):
         assert before["facts"].items() <= after["facts"].items(), "facts accumulate"
@@ -56,7 +56,9 @@ def test_chat_json_prints_one_object_per_message_with_the_contract_fields(tmp_pa
     assert turns[1]["asked"] is not None and turns[1]["asked"] != "data_residency"
     advised = turns[5]
     assert set(REQUIRED_FACTS) <= set(advised["facts"])
-    assert advised["recommendation"] == "open_source" and advised["asked"] is None
+    assert advised["recommendation"] == "open_source"
+    assert advised["asked"] is None or advised["asked"] in OPTIONAL_FACTS, (
+        "after the answer only an optional fact that could change it is asked")
     what_if = turns[6]
     assert what_if["facts"] == advised["facts"], "a what-if leaves the facts as they were"
     assert what_if["recommendation"] == advised["recommendation"]
