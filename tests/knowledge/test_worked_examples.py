@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from scoring import CostComparison, Policy, WorkloadFacts, cost_model, load_policy, recommend
+from scoring import (
+    CostComparison,
+    Policy,
+    VolumeFlip,
+    WorkloadFacts,
+    cost_model,
+    load_policy,
+    recommend,
+)
 from tests.helpers.prices import pinned_prices
 
 GUIDES = Path(__file__).resolve().parents[2] / "knowledge" / "guides"
@@ -156,6 +164,93 @@ def seventy_b() -> list[str]:
     return [money(profile_month("h100x2-70b-fp8")), money(model.replica_cost())]
 
 
+def regional() -> list[str]:
+    plain = cost(monthly_tokens=40_000_000)
+    regional = cost(monthly_tokens=40_000_000, data_residency="approved_vendors")
+    premium = policy().cost.approved_vendors_premium
+    extra = (regional.monthly_api_cost or 0) - (plain.monthly_api_cost or 0)
+    return [f"+{premium:.0%}", price(plain.blended_api_price_per_mtok),
+            money(plain.monthly_api_cost or 0), price(regional.blended_api_price_per_mtok),
+            money(regional.monthly_api_cost or 0), money(extra),
+            money(regional.monthly_self_host_cost or 0)]
+
+
+def glossary_blend() -> list[str]:
+    share = policy().cost.output_share
+    return [f"{1 - share:.0%} input at $3.00", f"{share:.0%} output at $15.00",
+            price(cost(monthly_tokens=1).blended_api_price_per_mtok)]
+
+
+def engineering() -> list[str]:
+    month = policy().cost.engineer_month_usd
+    c = cost(monthly_tokens=1)
+    return [money(month)[:-3], f"${0.25 * month:,.0f}-{2 * month:,.0f}",
+            money(c.self_host_breakdown["engineering"]), money(profile_month("a10g-8b")),
+            money(c.self_host_breakdown["amortised_setup"])]
+
+
+def managed_niche() -> list[str]:
+    c = cost(monthly_tokens=15_000_000, ml_expertise="none")
+    return [money(c.monthly_self_host_cost or 0), f"about {c.gpu_utilisation or 0:.1%}",
+            money(c.monthly_api_cost or 0), price(c.managed_open_price_per_mtok or 0),
+            money(c.monthly_managed_open_cost or 0)]
+
+
+def managed_pricing() -> list[str]:
+    small = cost(monthly_tokens=200_000_000)
+    large = cost(monthly_tokens=200_000_000, specialization="general")
+    return [price(small.managed_open_price_per_mtok or 0),
+            money(small.monthly_managed_open_cost or 0),
+            price(large.managed_open_price_per_mtok or 0),
+            money(large.monthly_managed_open_cost or 0)]
+
+
+def falling_prices() -> list[str]:
+    today = cost(monthly_tokens=200_000_000)
+    tenth = round(today.blended_api_price_per_mtok / 10, 4)
+    later = cost(monthly_tokens=200_000_000, api_price_per_mtok=tenth)
+    return [price(today.blended_api_price_per_mtok), money(today.monthly_self_host_cost or 0),
+            tokens(today.computed_break_even_tokens or 0, "billion", 2), price(tenth),
+            tokens(later.computed_break_even_tokens or 0, "billion", 1)]
+
+
+def batch() -> list[str]:
+    today = cost(monthly_tokens=200_000_000)
+    half = round(today.blended_api_price_per_mtok / 2, 4)
+    batched = cost(monthly_tokens=200_000_000, api_price_per_mtok=half)
+    return [price(today.blended_api_price_per_mtok), price(half),
+            money(batched.monthly_api_cost or 0), money(batched.monthly_self_host_cost or 0),
+            tokens(batched.computed_break_even_tokens or 0, "billion", 2)]
+
+
+def escalation() -> list[str]:
+    c = cost(monthly_tokens=100_000_000)
+    split = c.hybrid
+    assert split is not None
+    routes = {route.destination: route for route in split.routes}
+    share = policy().cost.hybrid_open_share
+    return [f"routine {share:.0%}", f"complex {1 - share:.0%}",
+            money(routes["api"].monthly_cost), money(c.monthly_api_cost or 0),
+            money(routes["managed_open"].monthly_cost), money(c.monthly_self_host_cost or 0),
+            money(split.monthly_cost)]
+
+
+def decision_record() -> list[str]:
+    facts = {**BASE, "data_residency": "approved_vendors", "monthly_tokens": 120_000_000,
+             "output_share": 0.15}
+    rec = recommend(WorkloadFacts(**facts), policy(), pinned_prices())
+    c, split = rec.cost, rec.cost.hybrid
+    assert split is not None and rec.recommendation == "hybrid"
+    routes = {route.destination: route for route in split.routes}
+    volume = next(flip for flip in rec.flip_points if isinstance(flip, VolumeFlip))
+    growth = math.log((c.computed_break_even_tokens or 0) / 120_000_000) / math.log(1.05)
+    return [money(c.monthly_api_cost or 0), money(c.monthly_self_host_cost or 0),
+            money(routes["managed_open"].monthly_cost), money(routes["api"].monthly_cost),
+            f"hybrid at {rec.confidence} confidence",
+            tokens(c.computed_break_even_tokens or 0, "billion", 2), f"about {growth:.0f} months",
+            tokens(volume.threshold, "billion", 2)]
+
+
 @dataclass(frozen=True)
 class Example:
     guide: str
@@ -177,6 +272,19 @@ EXAMPLES = [
     Example("gpu-costs-and-throughput", "Realistic GPU utilisation", utilisation),
     Example("gpu-costs-and-throughput", "Costs beyond the GPU bill", beyond_gpus),
     Example("gpu-costs-and-throughput", "Picking a GPU for the model size", seventy_b),
+    Example("data-residency", "Regional and government API endpoints as the middle ground",
+            regional),
+    Example("glossary", "Cost terms: blended price, break-even volume, operations overhead",
+            glossary_blend),
+    Example("ml-talent-and-operations", "How much engineering time to budget", engineering),
+    Example("managed-open-model-hosting", "A tuned niche model at modest volume", managed_niche),
+    Example("managed-open-model-hosting", "How llm-advisor prices managed hosting",
+            managed_pricing),
+    Example("cost-structures", "What falling prices mean for a self-hosting business case",
+            falling_prices),
+    Example("cost-structures", "Batch APIs: about half price for work nobody waits on", batch),
+    Example("hybrid-patterns", "Escalation: small model first, hard cases upward", escalation),
+    Example("revisiting-decisions", "Example decision record", decision_record),
 ]
 
 
