@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.documents import GUIDES, TOPICS, Document
 from knowledge.errors import DocumentError, EvalSetError, IndexUnavailable, KnowledgeError
+from knowledge.evaluate import evaluate, load_eval_set
 from knowledge.sections import GuideSection, SectionIndex, section_index
 
 if TYPE_CHECKING:
     from knowledge.answer import Answer, Citation
     from knowledge.base import KnowledgeBase
     from knowledge.embeddings import SAVED_ENCODER, MiniLMEmbedder
-    from knowledge.evaluate import evaluate, load_eval_set
     from knowledge.ingest import IngestReport
     from knowledge.retrieval import Passage
 
@@ -28,11 +28,12 @@ _LAZY = {
     "KnowledgeBase": "knowledge.base",
     "SAVED_ENCODER": "knowledge.embeddings",
     "MiniLMEmbedder": "knowledge.embeddings",
-    "evaluate": "knowledge.evaluate",
-    "load_eval_set": "knowledge.evaluate",
     "IngestReport": "knowledge.ingest",
     "Passage": "knowledge.retrieval",
 }
+
+
+# No lazy name may share its name with a submodule: importing the submodule would rebind it.
 
 
 def __getattr__(name: str) -> Any:
