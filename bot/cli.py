@@ -72,7 +72,7 @@ def recommend(
 
     settings: Settings = ctx.obj
     typer.echo(run_recommend(facts, as_json, policy_file or settings.policy_file,
-                             settings.prices_dir))
+                             settings.prices_dir, settings.guide_folders))
 
 
 def _register_optional_commands() -> None:

@@ -23,6 +23,8 @@ TOPICS: tuple[str, ...] = (
     "general",
 )
 SUFFIXES = (".md", ".markdown", ".txt")
+GUIDES = Path(__file__).resolve().parent / "guides"
+"""The guidance shipped with llm-advisor; always part of the index."""
 REQUIRED_KEYS = ("id", "title", "topics")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _SLUG = re.compile(r"[^a-z0-9]+")

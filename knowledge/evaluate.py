@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from knowledge.chunking import SECTION_SEPARATOR
 from knowledge.errors import EvalSetError
-from knowledge.retrieval import HybridRetriever, Mode, Passage
+
+if TYPE_CHECKING:
+    from knowledge.retrieval import HybridRetriever, Mode, Passage
 
 MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
 
@@ -52,6 +54,8 @@ def load_eval_set(path: Path | Traversable | None = None) -> list[Labelled]:
 def matches(passage: Passage, doc: str, section: str) -> bool:
     if passage.doc_id != doc:
         return False
+    from knowledge.chunking import SECTION_SEPARATOR  # the splitter loads only when scoring
+
     path = passage.section.split(SECTION_SEPARATOR)
     return section in path
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -44,10 +45,13 @@ def parse_facts(text: str, origin: str) -> WorkloadFacts | Portfolio:
 
 
 def run_recommend(source: str, as_json: bool, policy_file: str | Path | None,
-                  prices_dir: Path | None = None) -> str:
-    """The explanation (or JSON) for the facts in `source`; raises UserError or PolicyError."""
+                  prices_dir: Path | None = None, guide_folders: Sequence[Path] = ()) -> str:
+    """The explanation (or JSON) for the facts in `source`, with the guide sections behind each
+    factor; raises UserError or PolicyError."""
+    from bot.citations import recommendation_sources
     from bot.prices import load_catalog
     from bot.render.text import render_recommendation
+    from knowledge import section_index
 
     origin = "stdin" if source == "-" else source
     facts = parse_facts(_read(source), origin)
@@ -56,6 +60,9 @@ def run_recommend(source: str, as_json: bool, policy_file: str | Path | None,
         result = recommend(facts, policy, load_catalog(policy, prices_dir))
     except UnknownModel as exc:
         raise UserError(f"{origin}: {exc}") from None
+    sources = recommendation_sources(result, section_index(guide_folders))
     if as_json:
-        return result.model_dump_json(indent=2)
-    return render_recommendation(result)
+        document = result.model_dump(mode="json")
+        document["sources"] = [s.model_dump(mode="json") for s in sources]
+        return json.dumps(document, indent=2, ensure_ascii=False)
+    return render_recommendation(result, sources)

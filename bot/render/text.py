@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from bot import wording
 from bot.cost_wording import assumption, cost_lines
 from scoring import Factor, Recommendation
 
+if TYPE_CHECKING:
+    from bot.citations import FactorSource
 
-def _factor_line(factor: Factor) -> str:
+
+def _factor_line(factor: Factor, sources: Sequence[FactorSource] = (),
+                 use_case: str | None = None) -> str:
     label = wording.FACT_LABELS.get(factor.name, factor.name)
     value = wording.fact_value(factor.name, factor.value)
-    return (
-        f"  {factor.contribution:+6.2f}  {label}: {value} (weight {factor.weight:g})\n"
-        f"          {factor.rationale}"
-    )
+    lines = [f"  {factor.contribution:+6.2f}  {label}: {value} (weight {factor.weight:g})",
+             f"          {factor.rationale}"]
+    lines.extend(f"          guide: {source.source} - {source.section}" for source in sources
+                 if source.factor == factor.name and source.use_case == use_case)
+    return "\n".join(lines)
 
 
 def _cost_lines(rec: Recommendation) -> list[str]:
@@ -29,7 +37,8 @@ def _cost_lines(rec: Recommendation) -> list[str]:
     return lines
 
 
-def render_recommendation(rec: Recommendation) -> str:
+def render_recommendation(rec: Recommendation, sources: Sequence[FactorSource] = ()) -> str:
+    """The explanation as plain text; `sources` are listed under the factor each one backs."""
     lines = [
         f"Recommendation: {wording.choice(rec.recommendation)}",
         f"Confidence: {rec.confidence} (score {rec.score:+.2f}; "
@@ -48,10 +57,10 @@ def render_recommendation(rec: Recommendation) -> str:
                 f"  - {case.name}: {wording.choice(case.recommendation)} "
                 f"({case.confidence} confidence, score {case.score:+.2f})"
             )
-            lines.extend("  " + _factor_line(factor) for factor in case.factors)
+            lines.extend("  " + _factor_line(factor, sources, case.name) for factor in case.factors)
     else:
         lines.append("Factors (positive favours self-hosting):")
-        lines.extend(_factor_line(factor) for factor in rec.factors)
+        lines.extend(_factor_line(factor, sources) for factor in rec.factors)
     lines.append("")
     lines.extend(_cost_lines(rec))
     if rec.flip_points:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,52 @@ def test_recommend_json_names_both_models_and_the_managed_open_cost() -> None:
     assert cost["cheaper_at_this_volume"] == "api"
     volume = next(f for f in json.loads(result.stdout)["factors"] if f["name"] == "monthly_tokens")
     assert volume["contribution"] < 0
+
+
+def test_recommend_lists_the_guide_sections_behind_each_factor() -> None:
+    text = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE)])
+    data = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE), "--json"])
+    assert text.exit_code == 0 and data.exit_code == 0, text.output + data.stderr
+    document = json.loads(data.stdout)
+    sources = document["sources"]
+    factors = {factor["name"] for factor in document["factors"]}
+    assert {source["factor"] for source in sources} == factors
+    for source in sources:
+        assert f"guide: {source['source']} - {source['section']}" in text.output
+    table = text.output.split("Factors (positive favours self-hosting):\n")[1].split("\n\n")[0]
+    groups: list[list[str]] = []
+    for line in table.splitlines():
+        if re.match(r"^ +[+-]\d", line):
+            groups.append([])
+        groups[-1].append(line)
+    assert len(groups) == len(factors)
+    assert all(any("guide: guides/" in line for line in group) for group in groups)
+
+
+def test_recommend_json_keeps_every_recommendation_field_and_adds_sources() -> None:
+    from scoring import Recommendation
+
+    result = runner.invoke(app, ["recommend", "--facts", str(EXAMPLE), "--json"])
+    document = json.loads(result.stdout)
+    assert set(document) == set(Recommendation.model_fields) | {"sources"}
+    assert {"factor", "value", "guide", "section", "source"} <= set(document["sources"][0])
+
+
+def test_recommend_portfolio_sources_name_their_use_case() -> None:
+    text = (ROOT / "bot" / "examples" / "portfolio.json").read_text()
+    result = runner.invoke(app, ["recommend", "--facts", "-", "--json"], input=text)
+    document = json.loads(result.stdout)
+    names = {case["name"] for case in document["use_cases"]}
+    assert {source["use_case"] for source in document["sources"]} == names
+
+
+def test_recommend_module_run_imports_no_retrieval_machinery() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot.cli", "recommend", "--facts", str(EXAMPLE)],
+        capture_output=True, text=True, check=True, cwd=ROOT)
+    imported = {line.split("|")[-1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert imported, "no import timings read"
+    assert imported & {"torch", "chromadb", "langchain", "langchain_core",
+                       "sentence_transformers"} == set()
+    assert "guide: guides/volume-and-break-even.md" in done.stdout
