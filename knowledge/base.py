@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.answer import Answer, SentenceVectors, answer_question
+from knowledge.documents import GUIDES
 from knowledge.embeddings import Embedder, MiniLMEmbedder
 from knowledge.ingest import IngestReport, Progress, ingest
 from knowledge.retrieval import HybridRetriever, Mode, Passage
 from knowledge.vector_index import SENTENCES, open_client, open_collection
 
-GUIDES = Path(__file__).resolve().parent / "guides"
+__all__ = ["GUIDES", "KnowledgeBase"]
 
 
 class KnowledgeBase:
