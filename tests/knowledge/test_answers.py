@@ -4,6 +4,8 @@ import pytest
 
 from knowledge import KnowledgeBase
 from knowledge.blocks import refers_back, split_sentences
+from knowledge.embeddings import MiniLMEmbedder
+from tests.helpers.knowledge import CountingEmbedder
 
 QUESTIONS = (
     "we have no ML ops people, can managed hosting help?",
@@ -66,3 +68,48 @@ def test_answer_renders_list_items_as_items_under_their_lead_in(guide_kb: Knowle
 def test_how_many_question_is_answered_with_the_figure(guide_kb: KnowledgeBase) -> None:
     answer = guide_kb.ask("how many tokens per second does an 8B model do on an A10G?").answer
     assert "8B model, single A10G: roughly 300 output tokens per second" in answer
+
+
+POLICY = """# Approved AI vendors
+
+Our approved vendors for customer data are Azure OpenAI in the EU region and Anthropic models
+through AWS Bedrock in Frankfurt, both under a signed DPA. Any other provider needs a review by
+the privacy team before it sees customer data.
+
+Prompts that contain customer records must never be pasted into consumer chat apps.
+"""
+
+
+@pytest.fixture(scope="module")
+def org_kb(guide_kb: KnowledgeBase, minilm: MiniLMEmbedder,
+           tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The shipped guides (copied from the session index, so they are not embedded again) and
+    one organisation policy without front matter, in a temporary index."""
+    root = tmp_path_factory.mktemp("org")
+    folder = root / "policies"
+    folder.mkdir()
+    (folder / "approved-ai-vendors.md").write_text(POLICY, encoding="utf-8")
+    embedder = CountingEmbedder(minilm)
+    kb = KnowledgeBase.open(root / "index", embedder=embedder, extra_folders=[folder])
+    for source, target in ((guide_kb.collection, kb.collection),
+                           (guide_kb.sentence_vectors.collection, kb.sentence_vectors.collection)):
+        rows = source.get(include=["embeddings", "documents", "metadatas"])
+        target.upsert(ids=rows["ids"], embeddings=rows["embeddings"], documents=rows["documents"],
+                      metadatas=rows["metadatas"])
+    report = kb.ingest()
+    assert (report.added, report.unchanged) == (1, 14) and embedder.embedded < 10
+    return kb
+
+
+def test_question_about_our_approved_vendors_cites_the_organisation_policy(org_kb: KnowledgeBase) -> None:
+    answer = org_kb.ask("can we send customer data to our approved vendors?")
+    assert answer.found
+    assert answer.citations[0].passage.doc_id == "approved-ai-vendors"
+    assert "Azure OpenAI in the EU region" in answer.answer.splitlines()[0]
+    assert answer.answer.splitlines()[0].endswith("[1]")
+
+
+def test_organisation_policy_does_not_push_aside_guidance_on_other_subjects(org_kb: KnowledgeBase) -> None:
+    hits = org_kb.search("what latency numbers matter?", k=3)
+    assert hits[0].doc_id == "latency"
+    assert all(hit.doc_id != "approved-ai-vendors" for hit in hits)
