@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -12,7 +11,10 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.blocks import Unit, units
+from knowledge.blocks import sentences as sentences
 from knowledge.embeddings import Embedder
+from knowledge.excerpts import asks_for_figures, context, has_figures, render
 from knowledge.lexical import terms
 from knowledge.query import expand_query
 from knowledge.retrieval import HybridRetriever, Passage
@@ -22,7 +24,14 @@ log = logging.getLogger(__name__)
 MIN_SIMILARITY = 0.3
 """Below this question-passage similarity, with no lexical support, nothing relevant was found."""
 MAX_SENTENCES = 3
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+"""Units picked on their own merit; each may bring the context it needs."""
+MAX_CHARS = 900
+"""Past this length, a further pick is left out rather than making the answer a wall of text."""
+SPREAD = 0.2
+"""A unit scoring this far below the best one is off the question."""
+FIGURE_BONUS = 0.1
+"""For how-much and how-many questions, a unit carrying figures ranks this much higher."""
+NOT_COVERED = "The guidance doesn't cover that."
 SUGGESTED_TOPICS = (
     "data residency and regulated data",
     "fine-tuning for specialised tasks",
@@ -60,24 +69,11 @@ class Answer:
                 "citations": [citation.as_json() for citation in self.citations]}
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, without Markdown markers."""
-    parts: list[str] = []
-    for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*]|\d+\.)\s)", text):
-        block = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", block.strip())
-        block = re.sub(r"\*\*|__|`", "", block).replace("\n", " ")
-        if block.startswith("|"):
-            continue
-        parts.extend(s.strip() for s in _SENTENCE_END.split(block) if len(s.strip()) > 20)
-    return parts
-
-
 def not_found(question: str) -> Answer:
     topics = "; ".join(SUGGESTED_TOPICS)
     return Answer(
         question=question,
-        answer=("I found nothing in the guidance that answers that, so I won't guess. "
-                f"I can speak to: {topics}."),
+        answer=f"{NOT_COVERED} I can speak to: {topics}.",
         citations=[], found=False)
 
 
@@ -237,17 +233,60 @@ def answer_question(question: str, retriever: HybridRetriever, embedder: Embedde
     if not any(len(group) for group in groups):
         return not_found(question)
     question_vector = retriever.query_vector(question)
+    text = compose(question, question_vector, citations, groups)
+    if not text:
+        return not_found(question)
+    return Answer(question=question, answer=text, citations=citations, found=True)
+
+
+def _passage_units(passage: Passage, group: SentenceGroup) -> tuple[Unit, ...]:
+    """The passage's units, aligned with its stored sentences (which an index built by an
+    earlier version may have cut differently: then each stands as its own paragraph)."""
+    found = units(passage.text)
+    if tuple(unit.text for unit in found) == group.sentences:
+        return found
+    return tuple(Unit("sentence", index, sentence) for index, sentence in enumerate(group.sentences))
+
+
+def compose(question: str, question_vector: Sequence[float], citations: list[Citation],
+            groups: list[SentenceGroup]) -> str:
+    """The best units across the passages, each with its context, grouped by passage (best
+    first) and marked with the passage's number; empty when none can stand on its own."""
     asked = terms(question)
-    scored = []
+    figures = asks_for_figures(question)
+    scored: list[tuple[float, int, int]] = []
+    passage_units: dict[int, tuple[Unit, ...]] = {}
     for citation, group in zip(citations, groups, strict=True):
         if not len(group):
             continue
+        found = passage_units[citation.number] = _passage_units(citation.passage, group)
         rank_bonus = 0.05 * (len(citations) - citation.number)
-        for sentence, similarity in zip(group.sentences, group.similarities(question_vector).tolist(),
-                                        strict=True):
-            overlap = len(asked & terms(sentence)) / (len(asked) or 1)
-            scored.append((similarity + 0.2 * overlap + rank_bonus, citation.number, sentence))
-    scored.sort(key=lambda item: -item[0])
-    picked = scored[:MAX_SENTENCES]
-    text = " ".join(f"{sentence} [{number}]" for _, number, sentence in picked)
-    return Answer(question=question, answer=text, citations=citations, found=True)
+        for position, similarity in enumerate(group.similarities(question_vector).tolist()):
+            text = found[position].text
+            overlap = len(asked & terms(text)) / (len(asked) or 1)
+            bonus = FIGURE_BONUS if figures and has_figures(text) else 0.0
+            scored.append((similarity + 0.2 * overlap + rank_bonus + bonus, citation.number, position))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    picked: dict[int, set[int]] = {}
+    size = picks = 0
+    for score, number, position in scored:
+        if picks >= MAX_SENTENCES or score < scored[0][0] - SPREAD:
+            break
+        shown = picked.get(number, set())
+        if position in shown:
+            continue
+        needed = context(passage_units[number], position)
+        if needed is None:
+            continue
+        added = sum(len(passage_units[number][index].text) for index in needed - shown)
+        if picks and size + added > MAX_CHARS:
+            continue
+        picked[number] = shown | needed
+        size += added
+        picks += 1
+    parts = []
+    for number, chosen in picked.items():
+        lines = render(passage_units[number], chosen)
+        lines[-1] = f"{lines[-1]} [{number}]"
+        parts.extend(lines)
+    return "\n".join(parts)

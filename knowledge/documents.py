@@ -24,7 +24,7 @@ TOPICS: tuple[str, ...] = (
 )
 SUFFIXES = (".md", ".markdown", ".txt")
 GUIDES = Path(__file__).resolve().parent / "guides"
-"""The guidance shipped with llm-advisor; always part of the index."""
+"""The guidance shipped with llm-advisor; every other folder holds the organisation's own."""
 REQUIRED_KEYS = ("id", "title", "topics")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -54,6 +54,10 @@ class Document:
     updated: str = ""
     sources: tuple[str, ...] = ()
     markdown: bool = True
+
+    @property
+    def builtin(self) -> bool:
+        return Path(self.root).resolve() == GUIDES
 
     @property
     def content_hash(self) -> str:

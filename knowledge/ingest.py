@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from knowledge.chunking import Chunk, chunk_document
+from knowledge.chunking import CHUNKING, Chunk, chunk_document
 from knowledge.documents import Document, discover
 from knowledge.embeddings import Embedder
 from knowledge.vector_index import index_version
@@ -57,6 +57,7 @@ class _Indexed:
     doc_hash: str
     root: str
     path: Path
+    chunking: str
     ids: list[str] = field(default_factory=list)
 
 
@@ -69,7 +70,7 @@ def _indexed_documents(collection: Any) -> dict[str, _Indexed]:
         entry = documents.setdefault(
             doc_id,
             _Indexed(str(meta.get("doc_hash", "")), root,
-                     Path(root).parent / str(meta.get("source", ""))),
+                     Path(root).parent / str(meta.get("source", "")), str(meta.get("chunking", ""))),
         )
         entry.ids.append(chunk_id)
     return documents
@@ -85,10 +86,11 @@ def ingest(
 ) -> IngestReport:
     """Bring the index in line with the documents under `folders`.
 
-    Unchanged documents (same content hash) are skipped without embedding anything; changed
-    ones are replaced; documents that disappeared from these folders are removed. A document
-    that fails to parse is reported and its previous version, if any, is kept. With
-    `sentences`, each chunk's sentence vectors are kept in step.
+    Unchanged documents (same content hash, chunked the current way) are skipped without
+    embedding anything; changed ones, and those chunked by an earlier version, are replaced;
+    documents that disappeared from these folders are removed. A document that fails to parse
+    is reported and its previous version, if any, is kept. With `sentences`, each chunk's
+    sentence vectors are kept in step.
     """
     started = clock()
     folders = [folder.resolve() for folder in folders]
@@ -103,7 +105,8 @@ def ingest(
     current: dict[str, Document] = {document.id: document for document in documents}
     for document in documents:
         previous = indexed.get(document.id)
-        if previous is not None and previous.doc_hash == document.content_hash:
+        if (previous is not None and previous.doc_hash == document.content_hash
+                and previous.chunking == CHUNKING):
             report.unchanged += 1
             continue
         if previous is None:

@@ -21,6 +21,9 @@ WEIGHTS = {"dense": 1.0, "bm25": 0.3}
 """Dense ranks weigh more: lexical matches on common words are weaker evidence."""
 LEXICAL_FLOOR = 0.5
 """BM25 hits scoring below this share of the best hit are noise, not candidates."""
+ORG_MARGIN = 0.05
+"""An organisation's passage whose similarity to the question is within this of the best
+built-in passage's is ranked first: the organisation's own rule is what applies to it."""
 NEAR_DUPLICATE = 0.8
 RECHECK_SECONDS = 30.0
 CACHE_SIZE = 512
@@ -49,12 +52,32 @@ class _Corpus:
     ids: list[str]
     texts: list[str]
     metas: list[dict[str, Any]]
-    lexical: LexicalIndex
+    lexical: list[tuple[list[int], LexicalIndex]]
+    """One BM25 index per source (built-in guides, the organisation's documents), each over
+    its own chunks: a small organisation corpus keeps its own term weights instead of being
+    measured against the guides' vocabulary."""
     version: str
+
+    def builtin(self, index: int) -> bool:
+        return bool(self.metas[index].get("builtin", True))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _organisation_first(corpus: _Corpus, order: list[str], similarity: dict[str, float]
+                        ) -> list[str]:
+    """`order` with the organisation's passages that are about as close to the question as the
+    best built-in one (within ORG_MARGIN) moved to the front, keeping their relative order."""
+    position = {chunk_id: index for index, chunk_id in enumerate(corpus.ids)}
+    known = [c for c in order if c in similarity and c in position]
+    builtin = [similarity[c] for c in known if corpus.builtin(position[c])]
+    if not builtin:
+        return order
+    best = max(builtin)
+    first = [c for c in known if not corpus.builtin(position[c]) and similarity[c] >= best - ORG_MARGIN]
+    return first + [c for c in order if c not in first]
 
 
 class HybridRetriever:
@@ -102,8 +125,12 @@ class HybridRetriever:
         texts = list(stored["documents"] or [])
         searchable = [f"{m.get('title', '')} {m.get('section', '')} {t}" for m, t in
                       zip(metas, texts, strict=True)]
-        return _Corpus(ids, texts, metas, LexicalIndex(searchable),
-                       index_version(ids, self.embedder.name))
+        sources: dict[bool, list[int]] = {}
+        for index, meta in enumerate(metas):
+            sources.setdefault(bool(meta.get("builtin", True)), []).append(index)
+        lexical = [(members, LexicalIndex([searchable[i] for i in members]))
+                   for _, members in sorted(sources.items(), reverse=True)]
+        return _Corpus(ids, texts, metas, lexical, index_version(ids, self.embedder.name))
 
     def corpus(self) -> _Corpus:
         """The chunks as last loaded; reloaded when another process changed the index."""
@@ -137,18 +164,23 @@ class HybridRetriever:
                 zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def _lexical(self, corpus: _Corpus, query: str, topics: Sequence[str] | None, limit: int
-                 ) -> list[str]:
-        scores = corpus.lexical.scores(query)
-        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], corpus.ids[i]))
-        hits: list[str] = []
-        floor = LEXICAL_FLOOR * max(scores, default=0.0)
-        for index in ranked:
-            if scores[index] <= 0 or scores[index] < floor or len(hits) >= limit:
-                break
-            if topics and not set(topics) & set(corpus.metas[index].get("topics") or []):
-                continue
-            hits.append(corpus.ids[index])
-        return hits
+                 ) -> list[list[str]]:
+        """One BM25 ranking per source, each cut at its own floor."""
+        rankings = []
+        for members, lexical in corpus.lexical:
+            scores = lexical.scores(query)
+            ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], corpus.ids[members[i]]))
+            hits: list[str] = []
+            floor = LEXICAL_FLOOR * max(scores, default=0.0)
+            for position in ranked:
+                if scores[position] <= 0 or scores[position] < floor or len(hits) >= limit:
+                    break
+                index = members[position]
+                if topics and not set(topics) & set(corpus.metas[index].get("topics") or []):
+                    continue
+                hits.append(corpus.ids[index])
+            rankings.append(hits)
+        return rankings
 
     def search(self, query: str, k: int = 5, topics: Sequence[str] | None = None,
                mode: Mode = "hybrid") -> list[Passage]:
@@ -179,13 +211,15 @@ class HybridRetriever:
             similarity = dict(dense)
             rankings.append((WEIGHTS["dense"], [chunk_id for chunk_id, _ in dense]))
         if mode in ("hybrid", "bm25"):
-            rankings.append((WEIGHTS["bm25"], self._lexical(corpus, expanded, topics, limit)))
+            rankings.extend((WEIGHTS["bm25"], ranking)
+                            for ranking in self._lexical(corpus, expanded, topics, limit))
         fused: dict[str, float] = {}
         for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking, start=1):
                 fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (RRF_K + rank)
         order = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))
-        return self._distinct(corpus, order, fused, similarity, k)
+        return self._distinct(corpus, _organisation_first(corpus, order, similarity), fused,
+                              similarity, k)
 
     def _distinct(self, corpus: _Corpus, order: list[str], fused: dict[str, float],
                   similarity: dict[str, float], k: int) -> list[Passage]:

@@ -18,7 +18,7 @@ def test_search_returns_best_first_without_near_duplicates(guide_kb: KnowledgeBa
     hits = guide_kb.search("break-even volume for self-hosting", k=8)
     scores = [p.score for p in hits]
     assert scores == sorted(scores, reverse=True)
-    token_sets = [set(tokenize(p.text)) for p in hits]
+    token_sets = [frozenset(tokenize(p.text)) for p in hits]
     for i, a in enumerate(token_sets):
         for b in token_sets[i + 1:]:
             assert _jaccard(a, b) < NEAR_DUPLICATE
@@ -41,7 +41,7 @@ def test_ask_answers_with_numbered_citations(guide_kb: KnowledgeBase) -> None:
 def test_ask_unrelated_question_says_nothing_found(guide_kb: KnowledgeBase, question: str) -> None:
     answer = guide_kb.ask(question)
     assert not answer.found and answer.citations == []
-    assert "won't guess" in answer.answer and "latency" in answer.answer
+    assert answer.answer.startswith("The guidance doesn't cover that.") and "latency" in answer.answer
 
 
 def test_eval_hybrid_beats_each_mode_and_reaches_target(guide_kb: KnowledgeBase) -> None:
