@@ -170,7 +170,8 @@ def test_extract_command_json_reports_every_cost_fact() -> None:
     result = CliRunner().invoke(_app(), ["extract", message, "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert list(document) == ["facts", "evidence", "derivations", "conflicts"]
+    assert list(document) == ["facts", "evidence", "derivations", "conflicts", "cues", "estimates",
+                              "ranges", "volume_parts"]
     assert document["facts"] == {
         "api_model": "gpt-4o-mini", "api_input_price_per_mtok": 0.15,
         "api_output_price_per_mtok": 0.6, "api_price_per_mtok": 0.3, "output_share": 0.3,
