@@ -140,3 +140,28 @@ def test_advice_messages_escape_user_named_use_cases(slack_api: SlackApi) -> Non
     body = "\n".join(t for m in messages for t in texts(m.blocks))
     assert "*&lt;script&gt; &amp; co 0*" in body and "*&lt;Guide&gt; &amp; co 1*" in body
     assert "<script>" not in body and "<Guide>" not in body
+
+
+def test_reply_messages_update_is_short_and_offers_the_full_answer(engine: Engine,
+                                                                   slack_api: SlackApi) -> None:
+    replies = say(engine, DESCRIPTION, "actually 900M tokens a month")
+    update = [reply for reply in replies if reply.kind == "update"]
+    assert update, [reply.kind for reply in replies]
+    messages = reply_messages(update[-1], KEY)
+    slack_api.post(messages)
+    assert len(messages) == 1
+    full = [b for b in buttons(messages[0].blocks) if b["value"] == "details"]
+    assert full and full[0]["text"]["text"] == "Full answer"
+    assert full[0]["action_id"].startswith(ids.QUICK_ANSWER)
+    body = "\n".join(texts(messages[0].blocks))
+    assert body.startswith("Recommendation ") and "*Sources*" not in body
+
+
+def test_reply_messages_what_if_reply_is_short(engine: Engine, slack_api: SlackApi) -> None:
+    replies = say(engine, DESCRIPTION, "hmm what if we got 2B tokens a month")
+    what_if = [reply for reply in replies if reply.kind == "what_if"]
+    assert what_if
+    messages = reply_messages(what_if[-1], KEY)
+    slack_api.post(messages)
+    body = "\n".join(texts(messages[0].blocks))
+    assert body.startswith("What if 2B tokens/month") and "Your recorded facts are unchanged" in body
