@@ -50,7 +50,8 @@ def _converse(slack: Slack) -> str:
         slack.send(event_body(payloads.message(text, ts=payloads.new_ts(), thread_ts=root)))
         slack.wait_posts(count)
     slack.fake.wait_for("files.completeUploadExternal")
-    advice = slack.posts(root)[-1]
+    advice = next(post for post in reversed(slack.posts(root))
+                  if ids.PIN_DECISION in json.dumps(post.get("blocks") or []))
     pin = button(advice, ids.PIN_DECISION)
     slack.send(action_body(block_action(pin["action_id"], pin["value"], thread_ts=root,
                                         message_ts=root, message_blocks=advice["blocks"])))
