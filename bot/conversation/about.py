@@ -45,10 +45,9 @@ def flips(result: Recommendation) -> str:
     headline = wording.headline(result)
     lines = _flips_to(result, None)
     if not lines:
-        text = f"Nothing I track would change this ({headline}) on its own"
+        parts = [f"Now: {headline}. No single change to one fact I track would change it."]
         if result.constraints:
-            text += f": {result.constraints[0].rationale}"
-        parts = [text + "."]
+            parts.append(f"A hard constraint decides it: {result.constraints[0].rationale.rstrip('.')}.")
     else:
         parts = [f"Now: {headline}. What would change it, all else equal:", *lines]
     missing = _missing_line(result)

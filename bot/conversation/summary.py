@@ -29,10 +29,11 @@ def factor_moves(before: Recommendation, after: Recommendation, limit: int = 2) 
         was = old.get(factor.name)
         previous = was.contribution if was is not None else 0.0
         if abs(factor.contribution - previous) >= MOVED:
+            before_text = "new" if was is None or was.value in ("", "unknown") else f"was {previous:+.2f}"
             moves.append((abs(factor.contribution - previous), factor.name,
                           f"{wording.fact_label(factor.name)} "
                           f"({wording.fact_value(factor.name, factor.value)}): "
-                          f"{factor.contribution:+.2f}, was {previous:+.2f}"))
+                          f"{factor.contribution:+.2f}, {before_text}"))
     moves.sort(key=lambda move: (-move[0], move[1]))
     return [line for _, _, line in moves[:limit]]
 
@@ -42,10 +43,12 @@ def cost_change(before: Recommendation, after: Recommendation) -> str | None:
     if (old.monthly_api_cost, old.monthly_self_host_cost) == (new.monthly_api_cost,
                                                                 new.monthly_self_host_cost):
         return None
-    return (f"Cost a month: API {wording.money(new.monthly_api_cost)} "
-            f"(was {wording.money(old.monthly_api_cost)}), self-hosted "
-            f"{wording.money(new.monthly_self_host_cost)} "
-            f"(was {wording.money(old.monthly_self_host_cost)}).")
+    def was(amount: float | None) -> str:
+        return "" if amount is None else f" (was {wording.money(amount)})"
+
+    return (f"Cost a month: API {wording.money(new.monthly_api_cost)}{was(old.monthly_api_cost)}, "
+            f"self-hosted {wording.money(new.monthly_self_host_cost)}"
+            f"{was(old.monthly_self_host_cost)}.")
 
 
 def not_on_cost(result: Recommendation) -> str | None:
@@ -62,9 +65,10 @@ def not_on_cost(result: Recommendation) -> str | None:
     named = ", ".join(f"{wording.fact_label(f.name).lower()} "
                       f"{wording.fact_value(f.name, f.value)} ({f.contribution:+.2f})"
                       for f in reasons)
-    if result.constraints:
-        named = result.constraints[0].rationale + (f"; also {named}" if named else "")
     option = "the API" if cheaper == "api" else "self-hosting"
+    if result.constraints:
+        return (f"Not the cheaper option: {option} costs less, but a hard constraint decides: "
+                f"{result.constraints[0].rationale.rstrip('.')}.")
     return f"Not the cheaper option: {option} costs less, but {named} outweigh the cost."
 
 
