@@ -19,11 +19,28 @@ from bot.slack import render
 from bot.slack.ids import Thread
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
+from bot.slack.render.blocks import escape, truncate
 from bot.slack.replies import SlackReplies, text_message
 from bot.store import DecisionRecord, QueuedMessage, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
+
+INTRO_QUOTE_MAX = 2900
+"""The most characters of a slash command's text the thread's first message quotes, escaped:
+with its opening line the section stays within Slack's 3,000 characters."""
+
+
+def _quoted(text: str) -> str:
+    """`text` escaped for mrkdwn and shortened (on the user's characters, so no escape is cut in
+    half) to at most `INTRO_QUOTE_MAX` characters."""
+    limit = INTRO_QUOTE_MAX
+    quoted = escape(truncate(text, limit))
+    while len(quoted) > INTRO_QUOTE_MAX:
+        limit = max(1, limit * INTRO_QUOTE_MAX // len(quoted) - 1)
+        quoted = escape(truncate(text, limit))
+    return quoted
+
 
 PIN_ERRORS = {
     "already_pinned": "That decision summary is already pinned in this channel.",
@@ -97,7 +114,8 @@ class SlackAdvisor:
 
     def start_from_text(self, team: str, channel: str, user: str, text: str) -> None:
         """`/llm-advisor <text>`: a new thread seeded with the text."""
-        intro = text_message(f"<@{user}> asked for LLM deployment advice:\n>{render.escape(text)}")
+        quoted = _quoted(text)
+        intro = text_message(f"<@{user}> asked for LLM deployment advice:\n>{quoted}")
         try:
             root = self.poster.post(channel, intro)
         except SlackCallFailed as exc:

@@ -40,6 +40,12 @@ class InboundMessage:
         return self.thread_ts or self.ts
 
 
+def unescape(text: str) -> str:
+    """Text as the user typed it: Slack sends `<`, `>` and `&` as `&lt;`, `&gt;` and `&amp;`
+    (its own markup, such as `<@U123>`, arrives with real angle brackets)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -64,7 +70,7 @@ def parse_message_event(body: dict[str, Any], bot_user_id: str | None) -> Inboun
         return None
     mention = event.get("type") == "app_mention"
     return InboundMessage(
-        team=team, channel=channel, user=user, text=MENTION.sub("", text).strip(), ts=ts,
+        team=team, channel=channel, user=user, text=unescape(MENTION.sub("", text)).strip(), ts=ts,
         thread_ts=_str(event.get("thread_ts")), channel_type=_str(event.get("channel_type")) or "",
         mention=mention,
     )

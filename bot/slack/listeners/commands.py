@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
+from bot.slack.inbound import unescape
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
@@ -34,7 +35,7 @@ def register(app: App, advisor: SlackAdvisor) -> None:
             ack()
 
     def start_thread(command: dict[str, Any]) -> None:
-        text = str(command.get("text") or "").strip()
+        text = unescape(str(command.get("text") or "")).strip()
         if text.lower() in ("", "help", "history", "forget"):
             return
         advisor.start_from_text(str(command["team_id"]), str(command["channel_id"]),

@@ -238,3 +238,25 @@ def test_slack_failing_for_a_while_delays_replies_without_losing_them(slack: Sla
         time.sleep(0.2)
     delivered = [c.params["text"] for c in slack.fake.calls("chat.postMessage") if c.status == 200]
     assert len(delivered) == 2 and "90M tokens/month" in delivered[0]
+
+
+def test_slash_command_text_is_read_as_typed_and_a_long_one_is_quoted_short(slack: Slack) -> None:
+    typed = "latency must be < 200 ms & the data is public; " + "x" * 3950
+    escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    slack.send(command_body(escaped))
+    posts = slack.wait_posts(2)
+    intro = posts[0]["text"]
+    assert len(intro) <= 3000 and intro.endswith("…")
+    assert "&amp;lt;" not in intro and "must be &lt; 200 ms &amp; the data" in intro
+    noted = "\n".join(post["text"] for post in posts[1:])
+    assert "Latency needs: critical" in noted, noted
+    assert "Data residency: no restriction" in noted
+
+
+def test_a_mention_with_slack_escapes_reads_the_characters_typed(slack: Slack) -> None:
+    text = f"{MENTION} latency must be &lt; 200 ms, and it's R&amp;D data that is public anyway"
+    slack.send(event_body(payloads.app_mention(text, ts=payloads.new_ts())))
+    posts = slack.wait_posts(2)
+    noted = "\n".join(post["text"] for post in posts)
+    assert "Latency needs: critical" in noted, noted
+    assert "&amp;lt;" not in noted and "&amp;amp;" not in noted
