@@ -474,11 +474,14 @@ class Engine:
 
     def _ask(self, state: ConversationState, fact: str, progressed: bool, resume: bool
              ) -> list[Reply]:
-        """Ask for `fact`; the second time in a row in other words, with a way to skip it, and
-        not a third time unless the last answer told something new."""
+        """Ask for `fact`. Asked again after a reply that told nothing new, it comes in other
+        words with a way to skip it, and a third such time it is skipped; a reply that told
+        something else does not count against it."""
         again = state.asked == fact
-        if not (again and resume):
-            state.asked_times = state.asked_times + 1 if again else 1
+        if not again:
+            state.asked_times = 1
+        elif not (resume or progressed):
+            state.asked_times += 1
         if state.asked_times > 2 and not progressed:
             notice = Reply(kind="notice", text=(
                 f"I've asked about {wording.fact_label(fact).lower()} twice, so I'll go on "

@@ -222,3 +222,11 @@ def test_no_hypothetical_changes_a_stored_fact(opening: str, change: str) -> Non
     before = _advised(talk)
     talk.say(f"{opening} {change}")
     assert talk.facts() == before
+
+
+def test_a_reply_with_other_facts_does_not_count_as_not_understanding(talk: Dialogue) -> None:
+    talk.say("about 50M tokens a month")
+    assert talk.state.asked == "data_residency"
+    again = talk.say("general stuff, no ML people")[-1]
+    assert talk.state.asked == "data_residency" and talk.state.asked_times == 1
+    assert not again.text.startswith("Put another way")
