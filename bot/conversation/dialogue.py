@@ -352,7 +352,9 @@ class Engine:
             body = about.answer(intent.topic or "why", result, intent.target)
         if state.stage != "advised" and result.missing_facts:
             missing = ", ".join(wording.fact_label(f).lower() for f in result.missing_facts)
-            body = f"On what I know so far (still missing: {missing}):\n{body}"
+            # The flip points close with what is still unknown themselves: say it once.
+            body = (f"On what I know so far:\n{body}" if intent.topic == "flips"
+                    else f"On what I know so far (still missing: {missing}):\n{body}")
         return [Reply(kind="answer", text=body),
                 *self._continue(state, force_question=True, resume=True)]
 

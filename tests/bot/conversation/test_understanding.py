@@ -230,3 +230,10 @@ def test_a_reply_with_other_facts_does_not_count_as_not_understanding(talk: Dial
     again = talk.say("general stuff, no ML people")[-1]
     assert talk.state.asked == "data_residency" and talk.state.asked_times == 1
     assert not again.text.startswith("Put another way")
+
+
+def test_flip_points_before_the_answer_name_the_unknown_facts_once(talk: Dialogue) -> None:
+    talk.say("roughly 40k emails a month, maybe 1.5k tokens each?")
+    text = talk.say("what would change this?")[0].text
+    assert text.startswith("On what I know so far:\n")
+    assert text.count("task specialisation") == 1 and "Still unknown" in text
