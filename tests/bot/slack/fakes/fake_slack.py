@@ -6,7 +6,11 @@ server answers on ``/<method>`` and ``/api/<method>`` alike, so both ``base_url`
 itself: file upload URLs (from ``files.getUploadURLExternal``) and ``response_url``\\s.
 
 Like Slack, it refuses a message or view that breaks Block Kit's limits (see
-:mod:`block_kit_limits`): ``invalid_blocks`` for messages, ``invalid_arguments`` for views.
+:mod:`block_kit_limits`): ``invalid_blocks`` for messages, ``invalid_arguments`` for views. It is
+as strict as Slack about where messages go: a ``thread_ts`` that is not a message timestamp is
+``invalid_thread_ts``, a message posted to a user id (``U…``/``W…``, which only
+``conversations.open`` turns into a ``D…`` channel) is ``channel_not_found``, and editing or
+deleting a message it never posted is ``message_not_found``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import contextlib
 import email.parser
 import email.policy
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -61,6 +66,17 @@ REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
 
 _FIRST_TS_MICROS = 1_712_345_678_000_100
 
+TS = re.compile(r"^\d{9,10}\.\d{6}$")
+"""What a Slack message timestamp looks like."""
+THREADED_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage",
+                              "chat.getPermalink", "conversations.replies"})
+"""Methods whose ``thread_ts`` (or ``message_ts``/``ts``) must be a message timestamp."""
+CHANNEL_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.delete", "chat.postEphemeral",
+                             "chat.scheduleMessage", "chat.getPermalink", "pins.add",
+                             "conversations.replies", "conversations.info"})
+"""Methods that take a conversation id (C…, G…, D…), never a user id."""
+EDIT_METHODS = frozenset({"chat.update", "chat.delete"})
+
 
 @dataclass(frozen=True)
 class Call:
@@ -98,6 +114,14 @@ class _Script:
     status: int
     body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Refused(Exception):
+    """Raised by an answer builder for a request Slack would refuse."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 @dataclass
@@ -172,6 +196,28 @@ def _refusal(method: str, params: dict[str, Any]) -> _Answer | None:
     return None
 
 
+def _where_refusal(method: str, params: dict[str, Any],
+                   posted: dict[tuple[str, str], dict[str, Any]]) -> _Answer | None:
+    """Slack's answer to a message sent somewhere it cannot go, or None when the place is valid."""
+    channel = str(params.get("channel") or "")
+    if method in CHANNEL_METHODS:
+        if not channel:
+            return _Answer(200, {"ok": False, "error": "channel_not_found"})
+        if channel[:1] in ("U", "W"):
+            return _Answer(200, {"ok": False, "error": "channel_not_found"})
+    if method in THREADED_METHODS:
+        for name in ("thread_ts", "message_ts", "ts"):
+            value = params.get(name)
+            if value not in (None, "") and not TS.match(str(value)):
+                error = "invalid_thread_ts" if name == "thread_ts" else "invalid_ts"
+                return _Answer(200, {"ok": False, "error": error})
+    if method == "chat.postEphemeral" and not params.get("user"):
+        return _Answer(200, {"ok": False, "error": "user_not_found"})
+    if method in EDIT_METHODS and (channel, str(params.get("ts") or "")) not in posted:
+        return _Answer(200, {"ok": False, "error": "message_not_found"})
+    return None
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -232,6 +278,8 @@ class FakeSlack:
         self._ts_micros = _FIRST_TS_MICROS
         self._serial = 0
         self._views: dict[str, dict[str, Any]] = {}
+        self._posted: dict[tuple[str, str], dict[str, Any]] = {}
+        """Messages the bot posted and has not deleted, by (channel, ts)."""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -396,6 +444,7 @@ class FakeSlack:
             self._scripts.clear()
             self._overrides.clear()
             self._views.clear()
+            self._posted.clear()
 
     # ----------------------------------------------------------------- request handling
 
@@ -450,7 +499,7 @@ class FakeSlack:
             if script.times <= 0:
                 queue.popleft()
             return _Answer(script.status, script.body, script.headers)
-        refusal = _refusal(method, params)
+        refusal = _refusal(method, params) or _where_refusal(method, params, self._posted)
         if refusal is not None:
             return refusal
         if method == UPLOAD:
@@ -460,7 +509,10 @@ class FakeSlack:
         builder = getattr(self, "_r_" + method.replace(".", "_"), None)
         result: dict[str, Any] = {"ok": True}
         if builder is not None:
-            result.update(builder(params))
+            try:
+                result.update(builder(params))
+            except _Refused as refused:
+                return _Answer(200, {"ok": False, "error": refused.error})
         result.update(self._overrides.get(method, {}))
         return _Answer(200, result)
 
@@ -504,22 +556,52 @@ class FakeSlack:
 
     def _r_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = self._next_ts()
-        return {"channel": params.get("channel", ""), "ts": ts, "message": self._message(params, ts)}
+        channel = str(params.get("channel", ""))
+        message = self._message(params, ts)
+        self._posted[(channel, ts)] = message
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def posted(self, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message as it stands now (after any ``chat.update``), or None if never posted or
+        deleted."""
+        with self._condition:
+            return self._posted.get((channel, ts))
 
     def _r_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._next_ts()}
 
     def _r_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = str(params.get("ts", ""))
-        return {
-            "channel": params.get("channel", ""),
-            "ts": ts,
-            "text": params.get("text", ""),
-            "message": self._message(params, ts),
-        }
+        channel = str(params.get("channel", ""))
+        message = self._message(params, ts)
+        before = self._posted.get((channel, ts), {})
+        if "thread_ts" in before:
+            message["thread_ts"] = before["thread_ts"]
+        self._posted[(channel, ts)] = message
+        return {"channel": channel, "ts": ts, "text": params.get("text", ""), "message": message}
 
     def _r_chat_delete(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"channel": params.get("channel", ""), "ts": params.get("ts", "")}
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        self._posted.pop((channel, ts), None)
+        return {"channel": channel, "ts": ts}
+
+    def _r_conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        users = str(params.get("users") or "")
+        channel = str(params.get("channel") or "")
+        if channel:
+            return {"channel": {"id": channel}}
+        first = users.split(",")[0]
+        if not first.startswith(("U", "W")):
+            raise _Refused("user_not_found")
+        if "," in users:
+            return {"channel": {"id": "G" + "".join(u[1:] for u in users.split(","))[:10]}}
+        return {"channel": {"id": "D" + first[1:]}, "already_open": False, "no_op": False}
+
+    def _r_conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, root = str(params.get("channel", "")), str(params.get("ts", ""))
+        messages = [m for (c, ts), m in sorted(self._posted.items(), key=lambda kv: kv[0][1])
+                    if c == channel and (ts == root or m.get("thread_ts") == root)]
+        return {"messages": messages, "has_more": False}
 
     def _r_chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", "C"))

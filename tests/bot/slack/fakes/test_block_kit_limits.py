@@ -97,12 +97,14 @@ def test_check_view_home_allows_100_blocks_only() -> None:
 
 @pytest.mark.parametrize(("method", "params"), [
     ("chat_postMessage", {"channel": "C1"}),
-    ("chat_update", {"channel": "C1", "ts": "1.2"}),
+    ("chat_update", {"channel": "C1"}),
     ("chat_postEphemeral", {"channel": "C1", "user": "U1"}),
 ])
 def test_fake_slack_refuses_a_message_over_the_limits(method: str, params: dict[str, Any]) -> None:
     with FakeSlack() as fake:
         client = WebClient(token="xoxb-test", base_url=fake.base_url)
+        if method == "chat_update":
+            params = {**params, "ts": client.chat_postMessage(channel="C1", text="first")["ts"]}
         with pytest.raises(SlackApiError) as refused:
             getattr(client, method)(text="hi", blocks=[section("x" * 3001)], **params)
         assert refused.value.response["error"] == "invalid_blocks"

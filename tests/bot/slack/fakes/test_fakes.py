@@ -77,15 +77,16 @@ def app(fake: FakeSlack) -> App:
 
 
 def test_post_message_with_blocks_is_recorded_with_decoded_blocks(fake: FakeSlack, client: WebClient) -> None:
-    first = client.chat_postMessage(channel="C1", text="Hybrid wins", blocks=BLOCKS, thread_ts="1.0")
+    first = client.chat_postMessage(channel="C1", text="Hybrid wins", blocks=BLOCKS,
+                                   thread_ts="1712345678.000001")
     second = client.chat_postMessage(channel="C1", text="again")
 
     call = fake.wait_for("chat.postMessage", count=2)[0]
     assert call.params["blocks"] == BLOCKS
-    assert call.params["channel"] == "C1" and call.params["thread_ts"] == "1.0"
+    assert call.params["channel"] == "C1" and call.params["thread_ts"] == "1712345678.000001"
     assert call.headers["authorization"] == "Bearer xoxb-test"
     assert call.headers["content-type"].startswith("application/json")  # slack_sdk sends JSON here
-    assert first["message"]["blocks"] == BLOCKS and first["message"]["thread_ts"] == "1.0"
+    assert first["message"]["blocks"] == BLOCKS and first["message"]["thread_ts"] == "1712345678.000001"
     assert float(second["ts"]) > float(first["ts"])
     assert first["ts"] == "1712345678.000100"
 
@@ -124,7 +125,8 @@ def test_plausible_answers(fake: FakeSlack, client: WebClient) -> None:
 
 
 def test_files_upload_v2_end_to_end(fake: FakeSlack, client: WebClient) -> None:
-    result = client.files_upload_v2(content=b"png bytes", filename="x.png", channel="C1", thread_ts="1.0")
+    result = client.files_upload_v2(content=b"png bytes", filename="x.png", channel="C1",
+                                 thread_ts="1712345678.000001")
 
     assert [c.method for c in fake.calls()] == [
         "files.getUploadURLExternal",
@@ -135,7 +137,7 @@ def test_files_upload_v2_end_to_end(fake: FakeSlack, client: WebClient) -> None:
     assert get_url.params["filename"] == "x.png" and get_url.params["length"] == str(len(b"png bytes"))
     assert upload.params == {"file_id": get_url.response["file_id"], "length": len(b"png bytes")}  # type: ignore[index]
     assert upload.raw == b"png bytes"
-    assert complete.params["channel_id"] == "C1" and complete.params["thread_ts"] == "1.0"
+    assert complete.params["channel_id"] == "C1" and complete.params["thread_ts"] == "1712345678.000001"
     assert complete.params["files"][0]["id"] == upload.params["file_id"]
     assert result["file"]["id"] == upload.params["file_id"]
 
@@ -159,7 +161,7 @@ def test_rate_limit_is_retried_after_retry_after(fake: FakeSlack) -> None:
 def test_rate_limit_without_retry_handler_raises(fake: FakeSlack, client: WebClient) -> None:
     fake.status("chat.update", code=429, retry_after=3)
     with pytest.raises(SlackApiError) as raised:
-        client.chat_update(channel="C1", ts="1.0", text="x")
+        client.chat_update(channel="C1", ts="1712345678.000001", text="x")
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "3"
 
@@ -288,3 +290,51 @@ def test_post_signs_requests_over_http(fake: FakeSlack) -> None:
 
     fake.status(RESPONSE_URL, code=500, body="boom")
     assert post(fake.response_url(), body, FORM, SECRET) == (500, "boom")
+
+
+# ---------------------------------------------------------------------------- as strict as Slack
+
+
+@pytest.mark.parametrize("thread_ts", ["dm", "pending", "1.0", "1712345678"])
+def test_a_thread_ts_that_is_not_a_message_timestamp_is_refused(
+        fake: FakeSlack, client: WebClient, thread_ts: str) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C1", text="x", thread_ts=thread_ts)
+    assert raised.value.response["error"] == "invalid_thread_ts"
+    with pytest.raises(SlackApiError) as ephemeral:
+        client.chat_postEphemeral(channel="C1", user="U1", text="x", thread_ts=thread_ts)
+    assert ephemeral.value.response["error"] == "invalid_thread_ts"
+
+
+@pytest.mark.parametrize("method", ["chat_postMessage", "chat_postEphemeral"])
+def test_posting_to_a_user_id_is_refused(fake: FakeSlack, client: WebClient, method: str) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        getattr(client, method)(channel="U1", user="U1", text="x")
+    assert raised.value.response["error"] == "channel_not_found"
+
+
+def test_conversations_open_gives_the_dm_channel_that_takes_posts(fake: FakeSlack,
+                                                                   client: WebClient) -> None:
+    opened = client.conversations_open(users="U7")
+    channel = opened["channel"]["id"]
+    assert channel.startswith("D")
+    posted = client.chat_postMessage(channel=channel, text="hello")
+    assert posted["channel"] == channel
+    with pytest.raises(SlackApiError) as raised:
+        client.conversations_open(users="C1")
+    assert raised.value.response["error"] == "user_not_found"
+
+
+def test_only_posted_messages_can_be_edited_and_the_edit_is_kept(fake: FakeSlack,
+                                                                  client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C1", text="first", thread_ts="1712345678.000001")
+    client.chat_update(channel="C1", ts=posted["ts"], text="second")
+    now = fake.posted("C1", posted["ts"])
+    assert now is not None and now["text"] == "second" and now["thread_ts"] == "1712345678.000001"
+    replies = client.conversations_replies(channel="C1", ts="1712345678.000001")
+    assert [m["text"] for m in replies["messages"]] == ["second"]
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_update(channel="C1", ts="1712345600.000001", text="x")
+    assert raised.value.response["error"] == "message_not_found"
+    client.chat_delete(channel="C1", ts=posted["ts"])
+    assert fake.posted("C1", posted["ts"]) is None
