@@ -66,9 +66,9 @@ def test_call_tells_passing_failures_from_lasting_ones(fake: FakeSlack) -> None:
 
 def test_deliver_hands_back_the_unsent_replies_in_order(fake: FakeSlack) -> None:
     poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
-    placeholder = poster.post("C1", _message("working"), "1.0")
+    placeholder = poster.post("C1", _message("working"), "1712345600.000100")
     replies = [queued_reply("C1", _message("one"), update_ts=placeholder),
-               *(queued_reply("C1", _message(text), "1.0") for text in ("two", "three"))]
+               *(queued_reply("C1", _message(text), "1712345600.000100") for text in ("two", "three"))]
     fake.status("chat.postMessage", code=503, times=1)
 
     with pytest.raises(Undelivered) as undelivered:
