@@ -61,8 +61,6 @@ JSON_FIELDS = frozenset(
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral",
                              "chat.scheduleMessage", RESPONSE_URL})
 VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})
-REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
-"""The errors the fake answers with when a payload breaks Block Kit's limits."""
 
 _FIRST_TS_MICROS = 1_712_345_678_000_100
 
@@ -94,6 +92,8 @@ class Call:
     status: int = 200
     response: dict[str, Any] | None = None
     raw: bytes = b""
+    refused: bool = False
+    """Refused by Slack's rules (Block Kit limits, where a message may go), not by a script."""
 
     @property
     def ok(self) -> bool:
@@ -129,6 +129,7 @@ class _Answer:
     status: int
     body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
+    refused: bool = False
 
 
 def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
@@ -186,13 +187,15 @@ def _refusal(method: str, params: dict[str, Any]) -> _Answer | None:
         problems = check_message(params)
         if problems:
             status = 400 if method == RESPONSE_URL else 200
-            return _Answer(status, {"ok": False, "error": "invalid_blocks", "errors": problems})
+            return _Answer(status, {"ok": False, "error": "invalid_blocks", "errors": problems},
+                           refused=True)
     elif method in VIEW_METHODS and "view" in params:
         view = params["view"]
         problems = check_view(view) if isinstance(view, dict) else ["view: must be an object"]
         if problems:
             return _Answer(200, {"ok": False, "error": "invalid_arguments",
-                                 "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]}})
+                                 "response_metadata": {"messages": [f"[ERROR] {p}" for p in problems]}},
+                           refused=True)
     return None
 
 
@@ -202,19 +205,19 @@ def _where_refusal(method: str, params: dict[str, Any],
     channel = str(params.get("channel") or "")
     if method in CHANNEL_METHODS:
         if not channel:
-            return _Answer(200, {"ok": False, "error": "channel_not_found"})
+            return _Answer(200, {"ok": False, "error": "channel_not_found"}, refused=True)
         if channel[:1] in ("U", "W"):
-            return _Answer(200, {"ok": False, "error": "channel_not_found"})
+            return _Answer(200, {"ok": False, "error": "channel_not_found"}, refused=True)
     if method in THREADED_METHODS:
         for name in ("thread_ts", "message_ts", "ts"):
             value = params.get(name)
             if value not in (None, "") and not TS.match(str(value)):
                 error = "invalid_thread_ts" if name == "thread_ts" else "invalid_ts"
-                return _Answer(200, {"ok": False, "error": error})
+                return _Answer(200, {"ok": False, "error": error}, refused=True)
     if method == "chat.postEphemeral" and not params.get("user"):
-        return _Answer(200, {"ok": False, "error": "user_not_found"})
+        return _Answer(200, {"ok": False, "error": "user_not_found"}, refused=True)
     if method in EDIT_METHODS and (channel, str(params.get("ts") or "")) not in posted:
-        return _Answer(200, {"ok": False, "error": "message_not_found"})
+        return _Answer(200, {"ok": False, "error": "message_not_found"}, refused=True)
     return None
 
 
@@ -381,8 +384,9 @@ class FakeSlack:
             return [call for call in self._calls if method is None or call.method == method]
 
     def refusals(self) -> list[Call]:
-        """Calls refused because their blocks or view broke Block Kit's limits."""
-        return [call for call in self.calls() if (call.response or {}).get("error") in REFUSALS]
+        """Calls Slack's rules refused: blocks or a view over Block Kit's limits, a message sent
+        where it cannot go (scripted failures are not refusals)."""
+        return [call for call in self.calls() if call.refused]
 
     def assert_accepted(self) -> None:
         """Slack refused no payload, and every message it received carried fallback text."""
@@ -484,6 +488,7 @@ class FakeSlack:
                     status=answer.status,
                     response=answer.body if isinstance(answer.body, dict) else None,
                     raw=body,
+                    refused=answer.refused,
                 )
             )
             self._condition.notify_all()
@@ -512,7 +517,7 @@ class FakeSlack:
             try:
                 result.update(builder(params))
             except _Refused as refused:
-                return _Answer(200, {"ok": False, "error": refused.error})
+                return _Answer(200, {"ok": False, "error": refused.error}, refused=True)
         result.update(self._overrides.get(method, {}))
         return _Answer(200, result)
 
