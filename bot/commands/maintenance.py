@@ -28,6 +28,7 @@ def prune(
     store = open_store(settings)
     try:
         conversations = store.conversations.prune(timedelta(days=keep))
+        store.anchors.delete_orphans()
         events_age = timedelta(days=max(keep, MIN_EVENT_DAYS))
         events = store.events.prune(events_age)
         inbox = store.inbox.prune(events_age)

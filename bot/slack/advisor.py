@@ -7,6 +7,7 @@ every Web API call through the poster. Nothing here knows about Bolt.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 from typing import Any
 
@@ -16,12 +17,12 @@ from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
 from bot.services import Services
 from bot.slack import render
-from bot.slack.ids import Thread
+from bot.slack.ids import DM_TOP, Place, Thread
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
-from bot.slack.replies import SlackReplies, text_message
-from bot.store import DecisionRecord, QueuedMessage, Store
+from bot.slack.replies import RECOMMENDATION, SlackReplies, text_message
+from bot.store import AnchorRef, DecisionRecord, QueuedMessage, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,20 @@ PIN_ERRORS = {
                      "(pins:write). Ask an admin to reinstall the app from its manifest.",
     "no_permission": "I'm not allowed to pin messages in this channel.",
 }
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived",
+                         "restricted_action"})
+"""Slack's answers to a post in a conversation the bot may not write in."""
+START_ERRORS = {
+    "not_in_channel": "I'm not a member of this channel, so I can't start a thread here. "
+                      "Invite me with `/invite @llm-advisor` and run the command again.",
+    "channel_not_found": "I can't see this conversation, so I can't start a thread here. "
+                         "Invite me with `/invite @llm-advisor`, or send me a DM.",
+    "is_archived": "This channel is archived, so I can't post in it. Send me a DM instead.",
+    "missing_scope": "This workspace installed me without the permission to post messages "
+                     "(chat:write). Ask an admin to reinstall the app from its manifest.",
+}
+GONE = ("This conversation is no longer stored (it was deleted with `forget`, or expired), so "
+        "there is nothing to act on. Start a new one with `/llm-advisor`.")
 INCOMPLETE_RECORD = ("This decision was recorded by an earlier version that kept only one of its "
                      "use cases' facts, so it can't be re-checked. Pin it again from its thread.")
 
@@ -74,7 +89,7 @@ class SlackAdvisor:
         self.bot_user_id = bot_user_id
         self.metrics = metrics or Metrics()
         self.replies = SlackReplies(poster, services.store.events, services.policy,
-                                    services.prices)
+                                    services.prices, services.store.anchors)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics)
 
@@ -84,90 +99,186 @@ class SlackAdvisor:
 
     # -- conversations in threads ---------------------------------------------------------------
 
+    def place(self, team: str, channel: str, thread_ts: str | None, message_ts: str,
+              is_dm: bool) -> Place:
+        """The conversation a message (or a click on a message) at `message_ts` belongs to.
+
+        In a channel it is the thread's, rooted at the message that started it. In a DM the
+        top-level exchange is one conversation; a thread under one of its messages continues
+        it (answered in that thread), unless the thread is a conversation of its own (one the
+        facts form started there)."""
+        if not is_dm:
+            root = thread_ts or message_ts
+            return Place(Thread(team, channel, root), root)
+        top = Thread(team, channel, DM_TOP)
+        if thread_ts:
+            own = Thread(team, channel, thread_ts)
+            if self.store.conversations.exists(own.key) or not self.store.conversations.exists(top.key):
+                return Place(own, thread_ts)
+            return Place(top, thread_ts)
+        rooted = Thread(team, channel, message_ts)
+        if self.store.conversations.exists(rooted.key):
+            return Place(rooted, message_ts)
+        return Place(top, None)
+
     def on_message(self, message: InboundMessage) -> None:
         """A user message: turn it into exactly one conversation turn, or ignore it."""
-        thread = Thread(message.team, message.channel, message.thread_root)
-        if not message.mention and not message.is_dm and not (
-                message.thread_ts and self.store.conversations.exists(thread.key)):
-            return
+        place = self.place(message.team, message.channel, message.thread_ts, message.ts,
+                           message.is_dm)
+        if not (message.is_dm or message.addressed_to_bot):
+            if not (message.thread_ts and self.store.conversations.exists(place.key)):
+                return
+            if message.between_people:
+                log.info("message between people left alone", extra={
+                    "team": message.team, "channel": message.channel, "thread_ts": message.thread_ts})
+                return
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
         # itself (its conversation and ts) is queued once, and only the delivery that queued it
         # answers.
-        if not self.turn(thread, message.ts, message.text, message.user):
+        if not self.turn(place, message.ts, message.text, message.user):
             self.metrics.duplicate_delivery()
             log.info("duplicate delivery ignored", extra={
-                "team": message.team, "channel": message.channel, "thread_ts": message.thread_root})
+                "team": message.team, "channel": message.channel, "thread_ts": place.reply_ts})
 
-    def turn(self, thread: Thread, message_ts: str, text: str, user: str) -> bool:
-        """Queue one message of `thread` and answer it in order; False for a repeated delivery."""
+    def turn(self, place: Place, message_ts: str, text: str, user: str) -> bool:
+        """Queue one message of `place`'s conversation and answer it in order, in `place`'s
+        thread; False for a repeated delivery."""
+        thread = place.thread
         queued = QueuedMessage(text=text, user=user, team=thread.team, channel=thread.channel,
-                               thread_ts=thread.reply_ts)
+                               thread_ts=place.reply_ts)
         return self.delivery.accept(thread.key, message_ts, queued)
 
-    def command_in_thread(self, key: str, user: str, text: str, action_ts: str) -> None:
+    def command_in_thread(self, place: Place, user: str, text: str, action_ts: str) -> None:
         """A button that stands for a typed message (quick answers, Start over, what-if)."""
-        thread = Thread.from_key(key)
-        if thread is not None:
-            self.turn(thread, action_ts, text, user)
+        self.turn(place, action_ts, text, user)
+
+    def claim_once(self, what: str) -> bool:
+        """True the first time, in any replica, that `what` (a click on a message as it stood,
+        a form submission) is handled; False for a repeat."""
+        return self.store.events.claim(what)
 
     # -- slash command and form -------------------------------------------------------------------
 
-    def start_from_text(self, team: str, channel: str, user: str, text: str) -> None:
-        """`/llm-advisor <text>`: a new thread seeded with the text."""
+    def start_from_text(self, team: str, channel: str, user: str, text: str,
+                        response_url: str | None = None) -> None:
+        """`/llm-advisor <text>`: a new thread seeded with the text. Where the bot cannot post
+        (a channel it has not joined, a DM between other people) the thread starts in the
+        user's DM with the bot instead, and the command's `response_url` says so."""
         quoted = _quoted(text)
         intro = text_message(f"<@{user}> asked for LLM deployment advice:\n>{quoted}")
         try:
             root = self.poster.post(channel, intro)
         except SlackCallFailed as exc:
-            self._explain_post_failure(channel, user, exc)
+            if exc.error not in CANNOT_POST or not self._start_in_dm(team, channel, user, text,
+                                                                     response_url):
+                self._explain_start_failure(channel, user, exc, response_url)
             return
-        self.turn(Thread(team, channel, root), root, text, user)
+        self.turn(Place(Thread(team, channel, root), root), root, text, user)
 
-    def start_from_facts(self, team: str, channel: str, user: str, facts: WorkloadFacts) -> None:
-        """The facts modal was submitted: the recommendation becomes a thread the bot owns."""
+    def _start_in_dm(self, team: str, channel: str, user: str, text: str,
+                     response_url: str | None) -> bool:
+        try:
+            dm = self.poster.open_dm(user)
+            intro = text_message(f"You asked for LLM deployment advice in <#{channel}>, where I'm "
+                                 f"not a member, so we'll continue here:\n>{_quoted(text)}")
+            root = self.poster.post(dm, intro)
+        except SlackCallFailed as exc:
+            log.warning("could not move a command to the DM", extra={"error": exc.error})
+            return False
+        link = self.poster.permalink(dm, root)
+        where = f"<{link}|our DM>" if link else "our DM"
+        notice = text_message(
+            f"I'm not a member of this channel, so I can't start a thread here: I've answered in "
+            f"{where} instead. To use me here, invite me with `/invite @llm-advisor` and run the "
+            "command again.")
+        if not (response_url and self.poster.respond(response_url, notice)):
+            self.poster.try_ephemeral(channel, user, notice)
+        self.turn(Place(Thread(team, dm, root), root), root, text, user)
+        return True
+
+    def _explain_start_failure(self, channel: str, user: str, exc: SlackCallFailed,
+                               response_url: str | None) -> None:
+        message = text_message(START_ERRORS.get(
+            exc.error, f"Slack refused my message ({exc.error}), so I couldn't start a thread."))
+        if not (response_url and self.poster.respond(response_url, message)):
+            self.poster.try_ephemeral(channel, user, message)
+
+    def start_from_facts(self, team: str, channel: str | None, user: str,
+                         facts: WorkloadFacts) -> None:
+        """The facts modal was submitted: the recommendation becomes a thread the bot owns, in
+        `channel`, or in the user's DM with the bot when there is none (the form was opened from
+        App Home)."""
+        if channel is None or not channel.startswith(("C", "G", "D")):
+            try:
+                channel = self.poster.open_dm(user)
+            except SlackCallFailed as exc:
+                log.warning("could not open a DM for the form's answer", extra={"error": exc.error})
+                return
         state, replies = self.services.engine.start_with_facts(facts)
         advice_replies = [r for r in replies if r.advice is not None] or replies
-        messages = [m for r in advice_replies for m in render.reply_messages(r, "pending")]
+        # The buttons need no conversation key: a click names its message, the thread's root.
+        messages = [m for r in advice_replies for m in render.reply_messages(r, None)]
         try:
             root = self.poster.post(channel, messages[0])
         except SlackCallFailed as exc:
-            self._explain_post_failure(channel, user, exc)
-            return
+            if exc.error not in CANNOT_POST or channel.startswith("D"):
+                self._explain_start_failure(channel, user, exc, None)
+                return
+            # A channel the bot has not joined: the answer goes to the user's DM, saying why.
+            try:
+                unreachable, channel = channel, self.poster.open_dm(user)
+                note = render.SlackMessage(text=messages[0].text, blocks=[
+                    {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                        f"I'm not a member of <#{unreachable}>, so here is your answer in our DM. "
+                        "Invite me with `/invite @llm-advisor` to use me there.")}]},
+                    *messages[0].blocks])
+                messages = [note, *messages[1:]]
+                root = self.poster.post(channel, messages[0])
+            except SlackCallFailed as again:
+                log.warning("could not post the form's answer", extra={"error": again.error})
+                return
         self.delivery.count_recommendations(advice_replies)
         thread = Thread(team, channel, root)
         self.services.conversations.save_new(thread.key, state, owner_user=user, team=team,
                                              channel=channel)
-        # The buttons must carry the real key, known only once the root exists.
-        keyed = [m for r in advice_replies for m in render.reply_messages(r, thread.key)]
-        self.poster.update(channel, root, keyed[0])
-        self.poster.post_all(channel, keyed[1:], root)
+        posted = [root, *self.poster.post_all(channel, messages[1:], root)]
+        for page, ts in enumerate(posted):
+            self.store.anchors.record(AnchorRef(key=thread.key, name=RECOMMENDATION, page=page),
+                                      channel, ts)
         self.replies.chart(thread.key, channel, root, state)
-
-    def _explain_post_failure(self, channel: str, user: str, exc: SlackCallFailed) -> None:
-        message = PIN_ERRORS.get(exc.error, f"Slack refused the message ({exc.error}).")
-        self.poster.try_ephemeral(channel, user, text_message(message))
 
     # -- decisions --------------------------------------------------------------------------------
 
-    def pin(self, key: str, user: str) -> None:
+    def pin(self, place: Place, user: str, message_ts: str) -> None:
         """Post and pin the decision summary of the thread's last recommendation, and record it
-        with every fact it was scored from (all use cases of a portfolio)."""
-        thread = Thread.from_key(key)
-        if thread is None or not self.store.conversations.exists(key):
+        with every fact it was scored from (all use cases of a portfolio). The same
+        recommendation is pinned once, however often Pin is pressed, in any replica."""
+        thread, key = place.thread, place.key
+        if not self.store.conversations.exists(key):
+            self.poster.try_ephemeral(thread.channel, user, text_message(GONE), place.reply_ts)
             return
         state = self.services.conversations.load(key)
         if state.last_result is None:
             self.poster.try_ephemeral(thread.channel, user,
-                                      text_message("There is no recommendation to pin yet."), thread.ts)
+                                      text_message("There is no recommendation to pin yet."),
+                                      place.reply_ts)
             return
         result = state.last_result
         facts = state.scored_facts()
+        digest = hashlib.sha256(f"{result.model_dump_json()}{facts.model_dump_json()}".encode())
+        claim = f"pin:{key}:{digest.hexdigest()[:24]}"
+        if not self.claim_once(claim):
+            self.poster.try_ephemeral(thread.channel, user, text_message(
+                "That decision is already pinned in this channel: nothing has changed since."),
+                place.reply_ts)
+            return
         advice = build_advice(result, facts, self.services.knowledge,
                               index_version=self._index_version())
-        permalink = self.poster.permalink(thread.channel, thread.ts)
+        anchor = place.reply_ts or message_ts
+        permalink = self.poster.permalink(thread.channel, anchor)
         record = DecisionRecord(
             conversation_key=key, user_id=user, team=thread.team, channel=thread.channel,
-            thread_ts=thread.ts, permalink=permalink, title=state.current.name or "LLM workload",
+            thread_ts=anchor, permalink=permalink, title=state.current.name or "LLM workload",
             facts=facts, result=result,
             policy_version=f"{result.policy.version} ({result.policy.fingerprint})",
             index_version=advice.index_version)
@@ -176,12 +287,14 @@ class SlackAdvisor:
             ts = self.poster.post(thread.channel, summary)
             self.poster.pin(thread.channel, ts)
         except SlackCallFailed as exc:
+            self.store.events.release(claim)
             self.poster.try_ephemeral(thread.channel, user, text_message(
-                PIN_ERRORS.get(exc.error, f"I couldn't pin that ({exc.error}).")), thread.ts)
+                PIN_ERRORS.get(exc.error, f"I couldn't pin that ({exc.error}).")), place.reply_ts)
             return
         self.store.decisions.add(record)
         self.poster.try_ephemeral(thread.channel, user,
-                                  text_message("Pinned the decision summary in this channel."), thread.ts)
+                                  text_message("Pinned the decision summary in this channel."),
+                                  place.reply_ts)
 
     def _index_version(self) -> str:
         try:
@@ -205,6 +318,7 @@ class SlackAdvisor:
 
     def forget(self, user: str) -> render.SlackMessage:
         conversations = self.store.conversations.delete_owned(user)
+        self.store.anchors.delete_orphans()
         decisions = self.store.decisions.delete_for(user)
         return text_message(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
                             "record(s) of yours.")

@@ -11,23 +11,26 @@ COMMAND = "/llm-advisor"
 QUICK_ANSWER = "quick_answer"
 """value: the message text the engine should receive, e.g. "set latency critical"."""
 PIN_DECISION = "pin_decision"
-"""value: the conversation key whose last recommendation to pin."""
+"""value: the conversation key (when known); the click pins the last recommendation of the
+conversation its message belongs to."""
 WHAT_IF = "what_if"
-"""value: the conversation key; opens the what-if modal."""
+"""value: the conversation key (when known); opens the what-if modal."""
 START_OVER = "start_over"
-"""value: the conversation key."""
+"""value: the conversation key (when known)."""
 RECHECK = "recheck_decision"
 """value: the decision record id."""
 FORGET_CONFIRM = "forget_confirm"
 FORGET_CANCEL = "forget_cancel"
+OPEN_ANSWER = "open_full_answer"
+"""A link button to the thread's recommendation message; the click only needs an ack."""
 OPEN_MODAL = "open_facts_modal"
 """A button (App Home, help) that opens the facts modal."""
 
 # Views.
 FACTS_MODAL = "facts_modal"
-"""private_metadata: JSON {"channel": channel id, "user": user id}."""
+"""private_metadata: JSON {"channel": channel id or null (answer in the user's DM), "user": id}."""
 WHAT_IF_MODAL = "what_if_modal"
-"""private_metadata: JSON {"key": conversation key, "channel": id, "thread_ts": ts}."""
+"""private_metadata: JSON {"key": conversation key, "reply_ts": the thread answered in, or null}."""
 
 # Block and action ids of the facts modal inputs (block_id == action_id).
 INPUT_NAME = "name"
@@ -44,6 +47,10 @@ INPUT_GPU = "gpu_profile"
 INPUT_API_MODEL = "api_model"
 """An external_select: its options come from the price catalog as the user types."""
 INPUT_WHAT_IF = "what_if_change"
+
+
+DM_TOP = "dm"
+"""The thread part of the key of a DM's top-level exchange; never sent to Slack as a ts."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,7 @@ class Thread:
     @property
     def reply_ts(self) -> str | None:
         """Where replies go: the thread, or None at a DM's top level."""
-        return None if self.ts == "dm" else self.ts
+        return None if self.ts == DM_TOP else self.ts
 
     @classmethod
     def from_key(cls, key: str) -> Thread | None:
@@ -73,6 +80,20 @@ class Thread:
         if len(parts) != 4 or parts[0] != "slack" or not all(parts[1:]):
             return None
         return cls(parts[1], parts[2], parts[3])
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a message was written or a button pressed: the conversation it belongs to, and the
+    thread the answer goes in (None at a DM's top level). They differ in a DM, where a thread
+    under one of the DM's own messages continues the DM's conversation."""
+
+    thread: Thread
+    reply_ts: str | None
+
+    @property
+    def key(self) -> str:
+        return self.thread.key
 
 
 def conversation_key(team: str, channel: str, thread_ts: str) -> str:

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
+GREETING = re.compile(r"^[\s,.:;!-]*(?:(?:hey|hi|hello|cc|fyi|ok|so|and|thanks|thank you)\b[\s,.:;!-]*)*",
+                      re.I)
 IGNORED_SUBTYPES = frozenset({
     "bot_message", "message_changed", "message_deleted", "message_replied", "channel_join",
     "channel_leave", "group_join", "group_leave", "channel_topic", "channel_purpose",
@@ -27,17 +29,32 @@ class InboundMessage:
     thread_ts: str | None
     channel_type: str
     mention: bool
+    """Arrived as an `app_mention` event."""
+    mentions_bot: bool = False
+    """The text names the bot (`<@BOT>`), whichever event carried it."""
+    others: tuple[str, ...] = ()
+    """Other people the text mentions, in order."""
+    leads_with_other: bool = False
+    """The text opens (after a greeting) with another person's mention: it is addressed to them."""
+    has_figure: bool = False
+    """Digits outside any mention: a figure the conversation could read."""
 
     @property
     def is_dm(self) -> bool:
         return self.channel_type == "im"
 
     @property
-    def thread_root(self) -> str:
-        """The thread this message belongs to; a new thread starts at a top-level mention."""
-        if self.is_dm:
-            return self.thread_ts or "dm"
-        return self.thread_ts or self.ts
+    def addressed_to_bot(self) -> bool:
+        return self.mention or self.mentions_bot
+
+    @property
+    def between_people(self) -> bool:
+        """People talking to each other: another person is mentioned and the bot is not, and
+        the message is addressed to them or carries no figure the conversation could use
+        ("per <@U3>, we're at 3M tokens a day" still reads as facts)."""
+        if self.addressed_to_bot or not self.others:
+            return False
+        return self.leads_with_other or not self.has_figure
 
 
 def unescape(text: str) -> str:
@@ -68,9 +85,30 @@ def parse_message_event(body: dict[str, Any], bot_user_id: str | None) -> Inboun
         return None
     if bot_user_id and user == bot_user_id:
         return None
-    mention = event.get("type") == "app_mention"
+    mentioned = [match.group(1) for match in MENTION.finditer(text)]
+    # Without knowing who the bot is, nobody can be told apart from it.
+    others = tuple(dict.fromkeys(u for u in mentioned if u != bot_user_id)) if bot_user_id else ()
+    opening = MENTION.match(text, GREETING.match(text).end())  # type: ignore[union-attr]
     return InboundMessage(
-        team=team, channel=channel, user=user, text=unescape(MENTION.sub("", text)).strip(), ts=ts,
-        thread_ts=_str(event.get("thread_ts")), channel_type=_str(event.get("channel_type")) or "",
-        mention=mention,
+        team=team, channel=channel, user=user, text=unescape(readable_mentions(text, bot_user_id)),
+        ts=ts, thread_ts=_str(event.get("thread_ts")),
+        channel_type=_str(event.get("channel_type")) or "",
+        mention=event.get("type") == "app_mention",
+        mentions_bot=bool(bot_user_id) and bot_user_id in mentioned,
+        others=others,
+        leads_with_other=opening is not None and opening.group(1) != bot_user_id,
+        has_figure=any(ch.isdigit() for ch in MENTION.sub(" ", text)),
     )
+
+
+def readable_mentions(text: str, bot_user_id: str | None) -> str:
+    """The bot's own mention removed; another person's shown as `@name` (or `@U…`), so what the
+    conversation reads and quotes back is plain text."""
+
+    def replace(match: re.Match[str]) -> str:
+        user, label = match.group(1), match.group(2)
+        if bot_user_id is None or user == bot_user_id:
+            return ""
+        return f"@{label or user}"
+
+    return re.sub(r"[ \t]{2,}", " ", MENTION.sub(replace, text)).strip()

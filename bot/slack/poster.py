@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.delivery import DeliveryFailed, Undelivered
 from bot.slack.render import SlackMessage
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 WORKING_AFTER = 1.5
 """Seconds of silence after which a thread gets a visible "working on it" message."""
 WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
+
+UNEDITABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+"""Slack's answers to an edit of a message that is gone or can no longer be edited."""
+
+Sent = Callable[[QueuedReply, str], None]
+"""Told each reply and the ts of the message it became, as it is posted."""
 
 
 class SlackCallFailed(DeliveryFailed):
@@ -64,27 +71,37 @@ class Poster:
         return [self.post(channel, message, thread_ts) for message in messages]
 
     def send(self, reply: QueuedReply) -> str:
-        """Post (or, with `update_ts`, update) a reply; returns the message ts."""
+        """Post (or, with `update_ts`, update) a reply; returns the message ts. An anchor whose
+        message is gone or can no longer be edited is posted again in its thread."""
         if reply.update_ts:
-            self.call("chat.update", channel=reply.channel, ts=reply.update_ts, text=reply.text,
-                      blocks=reply.blocks)
+            try:
+                self.call("chat.update", channel=reply.channel, ts=reply.update_ts,
+                          text=reply.text, blocks=reply.blocks)
+            except SlackCallFailed as exc:
+                if reply.anchor is None or exc.error not in UNEDITABLE:
+                    raise
+                return self.send(reply.model_copy(update={"update_ts": None}))
             return reply.update_ts
         payload: dict[str, Any] = {"channel": reply.channel, "text": reply.text, "blocks": reply.blocks}
         if reply.thread_ts:
             payload["thread_ts"] = reply.thread_ts
         return str(self.call("chat.postMessage", **payload).get("ts", ""))
 
-    def deliver(self, replies: Sequence[QueuedReply]) -> list[str]:
-        """Send `replies` in order. When Slack fails in a way that may pass, raise `Undelivered`
-        with the ones not yet sent; other failures raise `SlackCallFailed`."""
+    def deliver(self, replies: Sequence[QueuedReply], on_sent: Sent | None = None) -> list[str]:
+        """Send `replies` in order, telling `on_sent` each one's ts as it goes. When Slack fails
+        in a way that may pass, raise `Undelivered` with the ones not yet sent; other failures
+        raise `SlackCallFailed`."""
         sent: list[str] = []
         for index, reply in enumerate(replies):
             try:
-                sent.append(self.send(reply))
+                ts = self.send(reply)
             except SlackCallFailed as exc:
                 if exc.transient:
                     raise Undelivered(exc, list(replies[index:])) from None
                 raise
+            sent.append(ts)
+            if on_sent is not None:
+                on_sent(reply, ts)
         return sent
 
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
@@ -105,10 +122,12 @@ class Poster:
             self.ephemeral(channel, user, message, thread_ts)
 
     def post_with_working_signal(self, channel: str, thread_ts: str,
-                                 work: Callable[[], list[QueuedReply]]) -> list[str]:
+                                 work: Callable[[], list[QueuedReply]],
+                                 on_sent: Sent | None = None) -> list[str]:
         """Run `work`; if it takes a while, show a "working on it" message and replace it with
-        the first result, so a slow step is never silent. Sent with `deliver`, so a Slack
-        outage raises `Undelivered` with the replies still to send."""
+        the first new message, so a slow step is never silent (with only edits to send, the
+        placeholder is removed). Sent with `deliver`, so a Slack outage raises `Undelivered`
+        with the replies still to send."""
         placeholder: list[str] = []
         lock = threading.Lock()
         done = threading.Event()
@@ -130,10 +149,18 @@ class Poster:
             with lock:
                 done.set()
         watcher.join()
-        if placeholder and replies:
-            replies = [replies[0].model_copy(update={"thread_ts": None, "update_ts": placeholder[0]}),
-                       *replies[1:]]
-        return self.deliver(replies)
+        if not placeholder:
+            return self.deliver(replies, on_sent)
+        first = next((i for i, reply in enumerate(replies) if not reply.update_ts), None)
+        if first is None:
+            sent = self.deliver(replies, on_sent)
+            with contextlib.suppress(SlackCallFailed):
+                self.call("chat.delete", channel=channel, ts=placeholder[0])
+            return sent
+        replies = list(replies)
+        replies[first] = replies[first].model_copy(update={"thread_ts": None,
+                                                            "update_ts": placeholder[0]})
+        return self.deliver(replies, on_sent)
 
     # Everything else the bot asks of Slack
 
@@ -144,6 +171,32 @@ class Poster:
                        or "") or None
         except SlackCallFailed:
             return None
+
+    def respond(self, response_url: str, message: SlackMessage) -> bool:
+        """Answer a slash command or a click privately through its `response_url` (it works
+        where the bot is not a member); False when Slack would not take it."""
+        try:
+            response = WebhookClient(response_url, timeout=10).send(
+                text=message.text, blocks=message.blocks, response_type="ephemeral",
+                replace_original=False)
+        except OSError:
+            log.warning("slack call failed", extra={"method": "response_url",
+                                                    "error": "connection_error"})
+            return False
+        if response.status_code != 200:
+            log.warning("slack call failed", extra={"method": "response_url",
+                                                    "error": f"http_{response.status_code}"})
+            return False
+        return True
+
+    def open_dm(self, user: str) -> str:
+        """The id (D…) of the bot's DM with `user` (`conversations.open`): messages go to a
+        conversation, never to a user id."""
+        channel = self.call("conversations.open", users=user).get("channel") or {}
+        opened = str(channel.get("id") or "") if isinstance(channel, dict) else ""
+        if not opened:
+            raise SlackCallFailed("conversations.open", "no_channel")
+        return opened
 
     def pin(self, channel: str, ts: str) -> None:
         self.call("pins.add", channel=channel, timestamp=ts)

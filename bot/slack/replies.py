@@ -11,7 +11,9 @@ from bot.conversation import ConversationState, Reply
 from bot.render.chart import cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
-from bot.store import Events, QueuedMessage, QueuedReply
+from bot.slack.render import SlackMessage
+from bot.slack.render.messages import turn_messages
+from bot.store import AnchorRef, Anchors, Events, QueuedMessage, QueuedReply
 from scoring import Policy, PriceCatalog
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,8 @@ APOLOGY = ("Sorry, something went wrong on my side and I couldn't finish that. "
 COST_FACTS = {"monthly_tokens", "data_residency", "api_price_per_mtok", "api_input_price_per_mtok",
               "api_output_price_per_mtok", "output_share", "gpu_profile", "engineering_fte"}
 """The facts the cost chart is drawn from."""
+RECOMMENDATION = "recommendation"
+"""The anchor name of a thread's recommendation message(s)."""
 
 
 def text_message(text: str) -> render.SlackMessage:
@@ -33,24 +37,60 @@ class SlackReplies:
     """Posts a conversation's replies into its Slack thread."""
 
     def __init__(self, poster: Poster, events: Events, policy: Policy,
-                 prices: PriceCatalog | None = None) -> None:
+                 prices: PriceCatalog | None = None, anchors: Anchors | None = None) -> None:
         self.poster = poster
         self.events = events
         self.policy = policy
         self.prices = prices
+        self.anchors = anchors
 
     def render(self, key: str, message: QueuedMessage, replies: Sequence[Reply]) -> list[QueuedReply]:
-        return [queued_reply(message.channel, rendered, message.thread_ts)
-                for reply in replies for rendered in render.reply_messages(reply, key)]
+        """One new message per turn; the thread's recommendation is posted once and from then
+        on updated in place (see `turn_messages`)."""
+        channel, thread_ts = message.channel, message.thread_ts
+        pages = self.anchors.pages(key, RECOMMENDATION) if self.anchors is not None else []
+        link = self.poster.permalink(channel, pages[0]) if pages and any(
+            r.advice is not None for r in replies) else None
+        turn = turn_messages(replies, key, has_recommendation=bool(pages), link=link)
+        posts = [queued_reply(channel, rendered, thread_ts) for rendered in turn.message]
+        recommendation = self._recommendation(key, channel, thread_ts, turn.recommendation, pages)
+        return [*posts, *recommendation] if turn.message_first else [*recommendation, *posts]
+
+    def _recommendation(self, key: str, channel: str, thread_ts: str | None,
+                        rendered: Sequence[SlackMessage],
+                        pages: Sequence[str]) -> list[QueuedReply]:
+        """The recommendation as edits of the messages that hold it, or as new messages when
+        there are none or its length in pages changed (the old ones then say so)."""
+        if not rendered:
+            return []
+        if len(pages) == len(rendered):
+            return [QueuedReply(channel=channel, text=page.text, blocks=list(page.blocks),
+                                thread_ts=thread_ts, update_ts=ts,
+                                anchor=AnchorRef(key=key, name=RECOMMENDATION, page=index))
+                    for index, (page, ts) in enumerate(zip(rendered, pages, strict=True))]
+        superseded = SlackMessage(text="An earlier recommendation, replaced below.",
+                                         blocks=[{"type": "context", "elements": [{
+                                             "type": "mrkdwn",
+                                             "text": "_An earlier recommendation, replaced "
+                                                     "by the one below._"}]}])
+        edits = [queued_reply(channel, superseded, update_ts=ts) for ts in pages]
+        return [*edits, *(queued_reply(channel, page, thread_ts).model_copy(update={
+            "anchor": AnchorRef(key=key, name=RECOMMENDATION, page=index)})
+            for index, page in enumerate(rendered))]
+
+    def _sent(self, reply: QueuedReply, ts: str) -> None:
+        if reply.anchor is not None and self.anchors is not None and ts:
+            self.anchors.record(reply.anchor, reply.channel, ts)
 
     def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
         if message.thread_ts:
-            self.poster.post_with_working_signal(message.channel, message.thread_ts, work)
+            self.poster.post_with_working_signal(message.channel, message.thread_ts, work,
+                                                 self._sent)
         else:
-            self.poster.deliver(work())
+            self.poster.deliver(work(), self._sent)
 
     def send(self, reply: QueuedReply) -> None:
-        self.poster.send(reply)
+        self._sent(reply, self.poster.send(reply))
 
     def apologise(self, message: QueuedMessage) -> None:
         self.poster.try_ephemeral(message.channel, message.user, text_message(APOLOGY),

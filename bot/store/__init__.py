@@ -1,8 +1,9 @@
 """Persistence on SQLite or PostgreSQL: one `Database` and one class per table family
-(conversations, decisions, events, inbox, outbox), bundled as a `Store`."""
+(conversations, anchors, decisions, events, inbox, outbox), bundled as a `Store`."""
 
 from __future__ import annotations
 
+from bot.store.anchors import Anchors
 from bot.store.conversations import Conversations
 from bot.store.database import Clock, Database, utc_now
 from bot.store.decisions import Decisions
@@ -11,6 +12,7 @@ from bot.store.events import Events
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.records import (
+    AnchorRef,
     Conversation,
     DecisionRecord,
     InboxItem,
@@ -27,6 +29,7 @@ class Store:
     def __init__(self, url: str, clock: Clock = utc_now) -> None:
         self.db = Database(url, clock)
         self.conversations = Conversations(self.db)
+        self.anchors = Anchors(self.db)
         self.decisions = Decisions(self.db)
         self.events = Events(self.db)
         self.inbox = Inbox(self.db)
@@ -51,6 +54,8 @@ class Store:
 
 
 __all__ = [
+    "AnchorRef",
+    "Anchors",
     "Clock",
     "Conversation",
     "Conversations",

@@ -25,6 +25,11 @@ class Events:
         with self.db.transaction() as connection:
             return insert_new(connection, _TABLE.name, "event_key", new)
 
+    def release(self, event_key: str) -> None:
+        """Give up a claim whose work could not be done, so a later attempt may claim it."""
+        with self.db.transaction() as connection:
+            connection.execute(delete(_TABLE).where(_TABLE.c.event_key == event_key))
+
     def prune(self, older_than: timedelta) -> int:
         """Forget claims older than `older_than` (Slack retries arrive within minutes)."""
         cutoff = self.db.clock() - older_than

@@ -126,3 +126,17 @@ class OutboxRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))
     """None while waiting; then "sent", "dropped" (Slack refused it for good) or "abandoned"."""
+
+
+class AnchorRow(Base):
+    """A message a conversation updates in place (page `page` of its recommendation, say)."""
+
+    __tablename__ = "anchors"
+    __table_args__ = (Index("ix_anchors_updated_at", "updated_at"),)
+
+    conversation_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    page: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), nullable=False)
+    ts: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -29,6 +29,15 @@ class QueuedMessage(_Record):
     """The thread the replies go to; None for a top-level DM exchange."""
 
 
+class AnchorRef(_Record):
+    """Page `page` of a message conversation `key` keeps up to date in place (`name`, e.g.
+    "recommendation")."""
+
+    key: str
+    name: str
+    page: int = 0
+
+
 class QueuedReply(_Record):
     """A reply waiting in the outbox: posted in `thread_ts`, or replacing message `update_ts`."""
 
@@ -38,6 +47,8 @@ class QueuedReply(_Record):
     """Block Kit JSON, built by the Slack renderer and passed through untouched."""
     thread_ts: str | None = None
     update_ts: str | None = None
+    anchor: AnchorRef | None = None
+    """Once posted, the message becomes this anchor, to be updated in place by later turns."""
 
 
 class InboxItem(_Record):

@@ -38,7 +38,9 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         text = unescape(str(command.get("text") or "")).strip()
         if text.lower() in ("", "help", "history", "forget"):
             return
+        response_url = command.get("response_url")
         advisor.start_from_text(str(command["team_id"]), str(command["channel_id"]),
-                                str(command["user_id"]), text)
+                                str(command["user_id"]), text,
+                                response_url if isinstance(response_url, str) else None)
 
     app.command(ids.COMMAND)(ack=on_command, lazy=[start_thread])

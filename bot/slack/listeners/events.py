@@ -34,8 +34,8 @@ def register(app: App, advisor: SlackAdvisor) -> None:
             # Only mentions and DMs are apologised for: during an outage we cannot tell which
             # threads are ours, and staying quiet in other people's threads matters more.
             log.warning("database unavailable: %s", exc)
-            if message.mention or message.is_dm:
-                thread = None if message.is_dm and not message.thread_ts else message.thread_root
+            if message.addressed_to_bot or message.is_dm:
+                thread = message.thread_ts or (None if message.is_dm else message.ts)
                 apology = SlackMessage(text=OUTAGE, blocks=[
                     {"type": "section", "text": {"type": "mrkdwn", "text": OUTAGE}}])
                 with contextlib.suppress(SlackCallFailed):

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
+from bot.slack.ids import Place, Thread
 from scoring import WorkloadFacts
 
 
@@ -19,6 +20,11 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _first_submission(advisor: SlackAdvisor, view: dict[str, Any]) -> bool:
+    """A form is acted on once, whichever replica its submission reaches."""
+    return advisor.claim_once(f"submit:{view.get('id')}:{view.get('hash')}")
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
@@ -39,12 +45,13 @@ def register(app: App, advisor: SlackAdvisor) -> None:
 
     def submit_facts(body: dict[str, Any], view: dict[str, Any]) -> None:
         facts, errors = read_facts(view)
-        if errors:
+        if errors or not _first_submission(advisor, view):
             return
         user = str(body["user"]["id"])
         team = str((body.get("team") or {}).get("id") or body["user"].get("team_id", ""))
-        channel = str(_metadata(view).get("channel") or user)
-        advisor.start_from_facts(team, channel, user, WorkloadFacts.model_validate(facts))
+        channel = _metadata(view).get("channel")
+        advisor.start_from_facts(team, channel if isinstance(channel, str) else None, user,
+                                 WorkloadFacts.model_validate(facts))
 
     def ack_what_if(ack: Ack, view: dict[str, Any]) -> None:
         values = view.get("state", {}).get("values", {})
@@ -57,10 +64,14 @@ def register(app: App, advisor: SlackAdvisor) -> None:
     def submit_what_if(body: dict[str, Any], view: dict[str, Any]) -> None:
         values = view.get("state", {}).get("values", {})
         change = str(values.get(ids.INPUT_WHAT_IF, {}).get(ids.INPUT_WHAT_IF, {}).get("value") or "")
-        key = str(_metadata(view).get("key", ""))
-        if change.strip() and key:
-            advisor.command_in_thread(key, str(body["user"]["id"]), f"what if {change.strip()}",
-                                      f"{time.time():.6f}")
+        metadata = _metadata(view)
+        thread = Thread.from_key(str(metadata.get("key", "")))
+        reply_ts = metadata.get("reply_ts", thread.reply_ts if thread else None)
+        if not change.strip() or thread is None or not _first_submission(advisor, view):
+            return
+        place = Place(thread, reply_ts if isinstance(reply_ts, str) else None)
+        advisor.command_in_thread(place, str(body["user"]["id"]), f"what if {change.strip()}",
+                                  f"{time.time():.6f}")
 
     def api_model_options(ack: Ack, payload: dict[str, Any]) -> None:
         ack(options=render.model_options(advisor.services.prices, str(payload.get("value") or "")))

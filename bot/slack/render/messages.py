@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bot.conversation import Advice, CitedAnswer, Reply
 from bot.conversation.advice import SourceRef
+from bot.conversation.summary import DETAILS_HINT
 from bot.render.advice_rows import AdviceRows, CitedRow, FactorRow, advice_rows
 from bot.slack import ids
 from bot.slack.render.blocks import (
@@ -106,8 +108,10 @@ def _context_line(rows: AdviceRows) -> Block:
     return context(*parts)
 
 
-def advice_buttons(advice: Advice, key: str) -> list[Block]:
-    """Pin decision (not for a what-if), What if..., Start over; each carries the conversation key."""
+def advice_buttons(advice: Advice, key: str | None) -> list[Block]:
+    """Pin decision (not for a what-if), What if..., Start over. Each carries the conversation
+    key when it is known; the listeners act on the conversation of the message clicked and
+    refuse a key that names another."""
     elements = []
     if not advice.what_if:
         elements.append(button("Pin decision", ids.PIN_DECISION, key, style="primary"))
@@ -115,7 +119,7 @@ def advice_buttons(advice: Advice, key: str) -> list[Block]:
     return actions(elements)
 
 
-def advice_messages(advice: Advice, key: str) -> list[SlackMessage]:
+def advice_messages(advice: Advice, key: str | None) -> list[SlackMessage]:
     """The whole recommendation; long advice spans several messages, buttons on the last."""
     rows = advice_rows(advice)
     groups = [_use_case_lines(rows), _cited("*Hard constraints*", rows.constraints),
@@ -152,7 +156,7 @@ def change_messages(reply: Reply) -> list[SlackMessage]:
     return paginate(blocks, reply.text)
 
 
-def reply_messages(reply: Reply, key: str) -> list[SlackMessage]:
+def reply_messages(reply: Reply, key: str | None) -> list[SlackMessage]:
     """Any engine reply as one or more messages; `key` is the conversation the buttons act on."""
     if reply.kind in ("update", "what_if"):
         return change_messages(reply)
@@ -163,3 +167,81 @@ def reply_messages(reply: Reply, key: str) -> list[SlackMessage]:
     if reply.quick_answers:
         return _question_messages(reply)
     return paginate(text_sections(escape(reply.text).splitlines() or ["…"]), reply.text)
+
+
+SHORT_MAX = 1500
+"""The most characters a later turn's message about what changed may hold."""
+
+
+@dataclass(frozen=True)
+class TurnMessages:
+    """One turn's replies as Slack shows them: at most one new message in the thread, and the
+    thread's recommendation (every page of it) when this turn gives or changes it."""
+
+    message: list[SlackMessage]
+    """The turn's one message (pages of it, only when a cited answer outgrows one message)."""
+    recommendation: list[SlackMessage] = field(default_factory=list)
+    """The full recommendation to post (first time) or put in place of the earlier one."""
+    message_first: bool = True
+    """Whether `message` goes before the recommendation (False: the recommendation is the
+    turn's message, with `message` empty)."""
+
+
+def _full_answer_button(link: str | None) -> list[Block]:
+    if link:
+        return actions([{**button("Full answer", ids.OPEN_ANSWER), "url": link}])
+    return actions([button("Full answer", f"{ids.QUICK_ANSWER}:details", "details")])
+
+
+def _reply_blocks(reply: Reply, key: str | None) -> list[Block]:
+    if reply.kind in ("update", "what_if"):
+        lines = [line for line in reply.text.splitlines() if line.strip() != DETAILS_HINT]
+        return text_sections(escape("\n".join(lines)).splitlines() or ["…"])
+    return [block for message in reply_messages(reply, key) for block in message.blocks]
+
+
+def _fallback(texts: Sequence[str]) -> str:
+    lines = [line for text in texts for line in text.splitlines() if line.strip() != DETAILS_HINT]
+    return " ".join(lines)
+
+
+def turn_messages(replies: Sequence[Reply], key: str | None, *, has_recommendation: bool,
+                  link: str | None) -> TurnMessages:
+    """Compose a turn for a thread that stays quiet: the first recommendation is one message
+    (what was noted leads into it); after it, each turn is one short message saying what
+    changed, with a Full answer button (`link`, the recommendation's permalink, when known),
+    while the recommendation itself is updated in place (`has_recommendation`)."""
+    full = [r for r in replies if r.advice is not None and r.kind not in ("update", "what_if")]
+    rest = [r for r in replies if not (r.advice is not None and r.kind not in ("update", "what_if"))]
+    if full and not has_recommendation:
+        advice = full[-1].advice
+        assert advice is not None
+        pages = advice_messages(advice, key)
+        if rest:
+            lead = text_sections(escape("\n".join(r.text for r in rest)).splitlines())
+            head, *more = pages
+            pages = [SlackMessage(text=head.text, blocks=[*head.blocks[:2], *lead,
+                                                          *head.blocks[2:]]), *more]
+            pages = [page for message in pages for page in paginate(message.blocks, message.text)]
+        return TurnMessages(message=[], recommendation=pages, message_first=False)
+    blocks = [block for reply in rest for block in _reply_blocks(reply, key)]
+    texts = [reply.text for reply in rest]
+    changed = [r for r in rest if r.kind in ("update", "what_if") and r.advice is not None]
+    recommendation: list[SlackMessage] = []
+    if full:
+        advice = full[-1].advice
+        assert advice is not None
+        recommendation = advice_messages(advice, key)
+        note = (f"The full answer is kept up to date in the recommendation message: "
+                f"*{escape(recommendation[0].text)}*")
+        blocks.extend(text_sections([note]))
+        texts.append(recommendation[0].text)
+    else:
+        updates = [r for r in changed if r.kind == "update"]
+        if updates and updates[-1].advice is not None and has_recommendation:
+            recommendation = advice_messages(updates[-1].advice, key)
+    if changed or full:
+        blocks.extend(_full_answer_button(link if has_recommendation else None))
+    if not blocks:
+        return TurnMessages(message=[], recommendation=recommendation)
+    return TurnMessages(message=paginate(blocks, _fallback(texts)), recommendation=recommendation)

@@ -140,11 +140,35 @@ def test_slash_command_with_text_starts_a_thread(slack: Slack) -> None:
     assert all(post.get("thread_ts") == root_ts for post in posts[1:])
 
 
-def test_slash_command_in_channel_without_bot_explains_invite(slack: Slack) -> None:
+def test_slash_command_in_channel_without_bot_answers_in_the_dm_and_says_so(slack: Slack) -> None:
     slack.fake.fail("chat.postMessage", error="not_in_channel")
-    slack.send(command_body("we do about 3M tokens a day"))
-    ephemeral = slack.fake.wait_for("chat.postEphemeral")[0].params
-    assert "/invite @llm-advisor" in ephemeral["text"]
+    response_url = slack.fake.response_url("command")
+    slack.send(command_body("we do about 3M tokens a day", channel_id="G9",
+                            response_url=response_url))
+    notice = slack.fake.wait_for("response_url")[0].params
+    assert notice["response_type"] == "ephemeral"
+    assert "/invite @llm-advisor" in notice["text"] and "our DM" in notice["text"]
+    assert "Pin" not in notice["text"]
+    dm = str((slack.fake.wait_for("conversations.open")[0].response or {})["channel"]["id"])
+    posts = slack.fake.wait_for("chat.postMessage", 3)
+    intro, reply = posts[1].params, posts[2].params
+    assert intro["channel"] == dm and "not a member" in intro["text"]
+    root = str((posts[1].response or {})["ts"])
+    assert reply["channel"] == dm and reply["thread_ts"] == root
+    assert "90M tokens/month" in reply["text"]
+
+
+def test_facts_form_for_a_channel_without_bot_answers_in_the_dm(slack: Slack) -> None:
+    slack.send(command_body("", channel_id="G9"))
+    view = slack.fake.wait_for("views.open")[0].params["view"]
+    slack.fake.fail("chat.postMessage", error="not_in_channel")
+    slack.send(action_body(view_submission(ids.FACTS_MODAL, FORM,
+                                           private_metadata=view["private_metadata"])))
+    posts = slack.fake.wait_for("chat.postMessage", 2)
+    answer = posts[1].params
+    assert answer["channel"].startswith("D") and "thread_ts" not in answer
+    assert "not a member of <#G9>" in str(answer["blocks"])
+    assert "Self-hosted open-weight model" in answer["text"]
 
 
 def test_help_history_and_forget(slack: Slack, services: Services) -> None:
