@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
 
 from bot.store.database import Database
 from bot.store.models import Base, ProcessedEventRow
 from bot.store.sql import changed, insert_new
 
 _TABLE = Base.metadata.tables[ProcessedEventRow.__tablename__]
+_CLAIMED = select(_TABLE.c.event_key).where(_TABLE.c.event_key == bindparam("key"))
 
 
 class Events:
@@ -24,6 +25,11 @@ class Events:
         new = {"event_key": event_key, "created_at": self.db.clock()}
         with self.db.transaction() as connection:
             return insert_new(connection, _TABLE.name, "event_key", new)
+
+    def claimed(self, event_key: str) -> bool:
+        """Whether anyone has claimed `event_key` (without claiming it)."""
+        with self.db.transaction() as connection:
+            return connection.execute(_CLAIMED, {"key": event_key}).first() is not None
 
     def prune(self, older_than: timedelta) -> int:
         """Forget claims older than `older_than` (Slack retries arrive within minutes)."""
