@@ -16,8 +16,9 @@ from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
 from bot.services import Services
 from bot.slack import render
+from bot.slack.assistant import AssistantThreads
 from bot.slack.ids import Thread
-from bot.slack.inbound import InboundMessage
+from bot.slack.inbound import AssistantThreadEvent, InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
 from bot.slack.replies import SlackReplies, text_message
@@ -73,8 +74,9 @@ class SlackAdvisor:
         self.poster = poster
         self.bot_user_id = bot_user_id
         self.metrics = metrics or Metrics()
+        self.assistant = AssistantThreads(services.store.events, poster)
         self.replies = SlackReplies(poster, services.store.events, services.policy,
-                                    services.prices)
+                                    services.prices, surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics)
 
@@ -103,6 +105,11 @@ class SlackAdvisor:
         queued = QueuedMessage(text=text, user=user, team=thread.team, channel=thread.channel,
                                thread_ts=thread.reply_ts)
         return self.delivery.accept(thread.key, message_ts, queued)
+
+    def open_assistant_thread(self, started: AssistantThreadEvent) -> None:
+        """The user opened a thread in the AI app pane; its messages arrive as DM thread
+        messages and go through `on_message` like any other."""
+        self.assistant.open(started)
 
     def command_in_thread(self, key: str, user: str, text: str, action_ts: str) -> None:
         """A button that stands for a typed message (quick answers, Start over, what-if)."""

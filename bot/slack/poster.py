@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -24,6 +25,14 @@ WORKING_TEXT = ":hourglass_flowing_sand: Working on it…"
 
 class SlackCallFailed(DeliveryFailed):
     """A Web API call Slack refused (`error` is its error code) or that never reached it."""
+
+
+@dataclass(frozen=True)
+class SuggestedPrompt:
+    """One prompt an AI app's assistant thread offers: `title` is shown, `message` is sent."""
+
+    title: str
+    message: str
 
 
 def queued_reply(channel: str, message: SlackMessage, thread_ts: str | None = None,
@@ -105,10 +114,17 @@ class Poster:
             self.ephemeral(channel, user, message, thread_ts)
 
     def post_with_working_signal(self, channel: str, thread_ts: str,
-                                 work: Callable[[], list[QueuedReply]]) -> list[str]:
+                                 work: Callable[[], list[QueuedReply]],
+                                 status: str | None = None) -> list[str]:
         """Run `work`; if it takes a while, show a "working on it" message and replace it with
         the first result, so a slow step is never silent. Sent with `deliver`, so a Slack
-        outage raises `Undelivered` with the replies still to send."""
+        outage raises `Undelivered` with the replies still to send.
+
+        With `status` (an AI app's assistant thread), the thread shows that status from the
+        start instead of any placeholder; Slack clears it when a reply lands, and it is cleared
+        here when nothing is posted or the work fails."""
+        if status is not None:
+            return self._post_with_status(channel, thread_ts, work, status)
         placeholder: list[str] = []
         lock = threading.Lock()
         done = threading.Event()
@@ -134,6 +150,38 @@ class Poster:
             replies = [replies[0].model_copy(update={"thread_ts": None, "update_ts": placeholder[0]}),
                        *replies[1:]]
         return self.deliver(replies)
+
+    def _post_with_status(self, channel: str, thread_ts: str,
+                          work: Callable[[], list[QueuedReply]], status: str) -> list[str]:
+        with contextlib.suppress(SlackCallFailed):
+            self.set_status(channel, thread_ts, status)
+        sent: list[str] = []
+        try:
+            sent = self.deliver(work())
+        finally:
+            if not sent:
+                with contextlib.suppress(SlackCallFailed):
+                    self.set_status(channel, thread_ts, "")
+        return sent
+
+    # AI app assistant threads
+
+    def set_status(self, channel: str, thread_ts: str, status: str) -> None:
+        """Show `status` under the thread ("<app name> <status>"); "" clears it."""
+        self.call("assistant.threads.setStatus", channel_id=channel, thread_ts=thread_ts,
+                  status=status)
+
+    def set_suggested_prompts(self, channel: str, thread_ts: str,
+                              prompts: Sequence[SuggestedPrompt], title: str | None = None) -> None:
+        payload: dict[str, Any] = {
+            "channel_id": channel, "thread_ts": thread_ts,
+            "prompts": [{"title": p.title, "message": p.message} for p in prompts]}
+        if title:
+            payload["title"] = title
+        self.call("assistant.threads.setSuggestedPrompts", **payload)
+
+    def set_title(self, channel: str, thread_ts: str, title: str) -> None:
+        self.call("assistant.threads.setTitle", channel_id=channel, thread_ts=thread_ts, title=title)
 
     # Everything else the bot asks of Slack
 

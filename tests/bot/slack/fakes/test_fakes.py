@@ -378,17 +378,15 @@ def test_a_reply_or_an_empty_status_clears_the_status(fake: FakeSlack, client: W
 ])
 def test_assistant_methods_refuse_other_places(client: WebClient, channel: str, thread_ts: str,
                                               error: str) -> None:
-    calls = [
-        lambda: client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts,
-                                                   status="is scoring…"),
-        lambda: client.assistant_threads_setSuggestedPrompts(channel_id=channel, thread_ts=thread_ts,
-                                                             prompts=[PROMPT]),
-        lambda: client.assistant_threads_setTitle(channel_id=channel, thread_ts=thread_ts, title="T"),
+    arguments: list[tuple[str, dict[str, Any]]] = [
+        ("assistant.threads.setStatus", {"status": "is scoring…"}),
+        ("assistant.threads.setSuggestedPrompts", {"prompts": [PROMPT]}),
+        ("assistant.threads.setTitle", {"title": "T"}),
     ]
-    for call in calls:
+    for method, extra in arguments:
         with pytest.raises(SlackApiError) as raised:
-            call()
-        assert raised.value.response["error"] == error
+            client.api_call(method, json={"channel_id": channel, "thread_ts": thread_ts, **extra})
+        assert raised.value.response["error"] == error, method
 
 
 @pytest.mark.parametrize("prompts", [
