@@ -89,8 +89,12 @@ class AssistantThreads:
         """Title the assistant thread after its workload, once, when the workload has a name."""
         if not name or not name.strip():
             return
-        thread = self._thread(message)
-        if thread is None or not self.events.claim(_TITLED + thread.key):
+        try:
+            thread = self._thread(message)
+            if thread is None or not self.events.claim(_TITLED + thread.key):
+                return
+        except StoreUnavailable as exc:  # the replies are posted; the title can wait a turn
+            log.warning("assistant thread title skipped: %s", exc)
             return
         with contextlib.suppress(SlackCallFailed):
             self.poster.set_title(thread.channel, thread.ts, truncate(name.strip(), TITLE_MAX))

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 
 from bot.services import Services
 from bot.slack import assistant, poster
 from bot.slack.app import ObservedApp
-from tests.bot.slack.fakes import payloads
+from bot.store import Events, QueuedMessage, StoreUnavailable
+from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.signing import event_body, retry_headers
-from tests.helpers.slack import Slack
+from tests.helpers.slack import TOKEN, Slack
 
 PANE_CALLS = ("assistant.threads.setStatus", "chat.postMessage", "chat.update",
               "assistant.threads.setTitle")
@@ -142,3 +144,33 @@ def test_context_change_is_acknowledged_and_nothing_else(slack: Slack) -> None:
     assert response.status == 200
     slack.settle(0.5)
     assert {c.method for c in slack.fake.calls()} == {"auth.test"}
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Should we self-host our support classifier?", assistant.READING),
+    ("why does latency matter?", assistant.READING),
+    ("Compare API vs self-hosting for 100M tokens/month", assistant.SCORING),
+    ("approved vendors under our DPA are fine", assistant.SCORING),
+    ("what if we had 10x the volume?", assistant.SCORING),
+])
+def test_the_status_guesses_what_the_turn_does(text: str, status: str) -> None:
+    assert assistant.working_status(text) == status
+
+
+def test_the_title_waits_while_the_database_is_down(fake: FakeSlack) -> None:
+    class Down(Events):
+        def __init__(self) -> None:
+            pass
+
+        def claimed(self, event_key: str) -> bool:
+            raise StoreUnavailable("database unreachable")
+
+        def claim(self, event_key: str) -> bool:
+            raise StoreUnavailable("database unreachable")
+
+    threads = assistant.AssistantThreads(Down(), poster.Poster(WebClient(token=TOKEN,
+                                                                         base_url=fake.base_url)))
+    message = QueuedMessage(text="add use case triage", user="U1", team="T1", channel="D1",
+                            thread_ts=payloads.new_ts())
+    threads.named(message, "triage")
+    assert fake.calls() == []
