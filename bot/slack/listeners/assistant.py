@@ -18,9 +18,6 @@ from bot.slack.advisor import SlackAdvisor
 from bot.slack.inbound import parse_assistant_thread
 from bot.slack.listeners.events import take_message
 
-EVENTS = ("assistant_thread_started", "assistant_thread_context_changed")
-"""The Events API events handled here (besides assistant threads' messages)."""
-
 
 def register(app: App, advisor: SlackAdvisor) -> None:
     assistant = Assistant(logger=logging.getLogger("bot.slack.bolt"))
