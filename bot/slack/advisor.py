@@ -17,8 +17,9 @@ from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
 from bot.services import Services
 from bot.slack import render
+from bot.slack.assistant import AssistantThreads
 from bot.slack.ids import DM_TOP, Place, Thread
-from bot.slack.inbound import InboundMessage
+from bot.slack.inbound import AssistantThreadEvent, InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
 from bot.slack.replies import RECOMMENDATION, SlackReplies, text_message
@@ -88,8 +89,10 @@ class SlackAdvisor:
         self.poster = poster
         self.bot_user_id = bot_user_id
         self.metrics = metrics or Metrics()
+        self.assistant = AssistantThreads(services.store.events, poster)
         self.replies = SlackReplies(poster, services.store.events, services.policy,
-                                    services.prices, services.store.anchors)
+                                    services.prices, services.store.anchors,
+                                    surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics)
 
@@ -106,14 +109,15 @@ class SlackAdvisor:
         In a channel it is the thread's, rooted at the message that started it. In a DM the
         top-level exchange is one conversation; a thread under one of its messages continues
         it (answered in that thread), unless the thread is a conversation of its own (one the
-        facts form started there)."""
+        facts form started there, or an AI app assistant thread)."""
         if not is_dm:
             root = thread_ts or message_ts
             return Place(Thread(team, channel, root), root)
         top = Thread(team, channel, DM_TOP)
         if thread_ts:
             own = Thread(team, channel, thread_ts)
-            if self.store.conversations.exists(own.key) or not self.store.conversations.exists(top.key):
+            if (self.store.conversations.exists(own.key) or self.assistant.knows(own)
+                    or not self.store.conversations.exists(top.key)):
                 return Place(own, thread_ts)
             return Place(top, thread_ts)
         rooted = Thread(team, channel, message_ts)
@@ -147,6 +151,11 @@ class SlackAdvisor:
         queued = QueuedMessage(text=text, user=user, team=thread.team, channel=thread.channel,
                                thread_ts=place.reply_ts)
         return self.delivery.accept(thread.key, message_ts, queued)
+
+    def open_assistant_thread(self, started: AssistantThreadEvent) -> None:
+        """The user opened a thread in the AI app pane; its messages arrive as DM thread
+        messages and go through `on_message` like any other."""
+        self.assistant.open(started)
 
     def command_in_thread(self, place: Place, user: str, text: str, action_ts: str) -> None:
         """A button that stands for a typed message (quick answers, Start over, what-if)."""

@@ -112,3 +112,33 @@ def readable_mentions(text: str, bot_user_id: str | None) -> str:
         return f"@{label or user}"
 
     return re.sub(r"[ \t]{2,}", " ", MENTION.sub(replace, text)).strip()
+
+
+@dataclass(frozen=True)
+class AssistantThreadEvent:
+    """An AI app's assistant thread that Slack opened (or whose context changed) for a user."""
+
+    team: str
+    channel: str
+    """The user's direct message channel with the app (D…)."""
+    thread_ts: str
+    user: str
+
+
+def parse_assistant_thread(body: dict[str, Any]) -> AssistantThreadEvent | None:
+    """The thread of an `assistant_thread_started` or `assistant_thread_context_changed` event,
+    or None when the payload lacks what a thread needs."""
+    event = body.get("event")
+    if not isinstance(event, dict):
+        return None
+    thread = event.get("assistant_thread")
+    if not isinstance(thread, dict):
+        return None
+    context = thread.get("context")
+    context = context if isinstance(context, dict) else {}
+    channel, thread_ts = _str(thread.get("channel_id")), _str(thread.get("thread_ts"))
+    user = _str(thread.get("user_id"))
+    team = _str(body.get("team_id")) or _str(context.get("team_id"))
+    if not (team and channel and thread_ts and user):
+        return None
+    return AssistantThreadEvent(team=team, channel=channel, thread_ts=thread_ts, user=user)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,6 +32,14 @@ Sent = Callable[[QueuedReply, str], None]
 
 class SlackCallFailed(DeliveryFailed):
     """A Web API call Slack refused (`error` is its error code) or that never reached it."""
+
+
+@dataclass(frozen=True)
+class SuggestedPrompt:
+    """One prompt an AI app's assistant thread offers: `title` is shown, `message` is sent."""
+
+    title: str
+    message: str
 
 
 def queued_reply(channel: str, message: SlackMessage, thread_ts: str | None = None,
@@ -123,11 +132,18 @@ class Poster:
 
     def post_with_working_signal(self, channel: str, thread_ts: str,
                                  work: Callable[[], list[QueuedReply]],
-                                 on_sent: Sent | None = None) -> list[str]:
+                                 on_sent: Sent | None = None,
+                                 status: str | None = None) -> list[str]:
         """Run `work`; if it takes a while, show a "working on it" message and replace it with
         the first new message, so a slow step is never silent (with only edits to send, the
         placeholder is removed). Sent with `deliver`, so a Slack outage raises `Undelivered`
-        with the replies still to send."""
+        with the replies still to send.
+
+        With `status` (an AI app's assistant thread), the thread shows that status from the
+        start instead of any placeholder; Slack clears it when a reply lands, and it is cleared
+        here when nothing is posted or the work fails."""
+        if status is not None:
+            return self._post_with_status(channel, thread_ts, work, status, on_sent)
         placeholder: list[str] = []
         lock = threading.Lock()
         done = threading.Event()
@@ -161,6 +177,39 @@ class Poster:
         replies[first] = replies[first].model_copy(update={"thread_ts": None,
                                                             "update_ts": placeholder[0]})
         return self.deliver(replies, on_sent)
+
+    def _post_with_status(self, channel: str, thread_ts: str,
+                          work: Callable[[], list[QueuedReply]], status: str,
+                          on_sent: Sent | None = None) -> list[str]:
+        with contextlib.suppress(SlackCallFailed):
+            self.set_status(channel, thread_ts, status)
+        sent: list[str] = []
+        try:
+            sent = self.deliver(work(), on_sent)
+        finally:
+            if not sent:
+                with contextlib.suppress(SlackCallFailed):
+                    self.set_status(channel, thread_ts, "")
+        return sent
+
+    # AI app assistant threads
+
+    def set_status(self, channel: str, thread_ts: str, status: str) -> None:
+        """Show `status` under the thread ("<app name> <status>"); "" clears it."""
+        self.call("assistant.threads.setStatus", channel_id=channel, thread_ts=thread_ts,
+                  status=status)
+
+    def set_suggested_prompts(self, channel: str, thread_ts: str,
+                              prompts: Sequence[SuggestedPrompt], title: str | None = None) -> None:
+        payload: dict[str, Any] = {
+            "channel_id": channel, "thread_ts": thread_ts,
+            "prompts": [{"title": p.title, "message": p.message} for p in prompts]}
+        if title:
+            payload["title"] = title
+        self.call("assistant.threads.setSuggestedPrompts", **payload)
+
+    def set_title(self, channel: str, thread_ts: str, title: str) -> None:
+        self.call("assistant.threads.setTitle", channel_id=channel, thread_ts=thread_ts, title=title)
 
     # Everything else the bot asks of Slack
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from bot.conversation import ConversationState, Reply
 from bot.render.chart import cost_chart_png
@@ -33,16 +34,29 @@ def text_message(text: str) -> render.SlackMessage:
         {"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
 
+class ThreadSurface(Protocol):
+    """What a thread shows around a turn besides its replies (an AI app's assistant threads)."""
+
+    def status(self, message: QueuedMessage) -> str | None:
+        """The status the thread shows while `message`'s turn runs, instead of a "working on
+        it" placeholder; None for a thread that gets the placeholder when a turn is slow."""
+
+    def named(self, message: QueuedMessage, name: str | None) -> None:
+        """The conversation's workload is called `name` (None while it has no name)."""
+
+
 class SlackReplies:
     """Posts a conversation's replies into its Slack thread."""
 
     def __init__(self, poster: Poster, events: Events, policy: Policy,
-                 prices: PriceCatalog | None = None, anchors: Anchors | None = None) -> None:
+                 prices: PriceCatalog | None = None, anchors: Anchors | None = None,
+                 surface: ThreadSurface | None = None) -> None:
         self.poster = poster
         self.events = events
         self.policy = policy
         self.prices = prices
         self.anchors = anchors
+        self.surface = surface
 
     def render(self, key: str, message: QueuedMessage, replies: Sequence[Reply]) -> list[QueuedReply]:
         """One new message per turn; the thread's recommendation is posted once and from then
@@ -84,8 +98,9 @@ class SlackReplies:
 
     def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
         if message.thread_ts:
+            status = self.surface.status(message) if self.surface is not None else None
             self.poster.post_with_working_signal(message.channel, message.thread_ts, work,
-                                                 self._sent)
+                                                 self._sent, status)
         else:
             self.poster.deliver(work(), self._sent)
 
@@ -98,6 +113,8 @@ class SlackReplies:
 
     def after_turn(self, key: str, message: QueuedMessage, state: ConversationState) -> None:
         self.chart(key, message.channel, message.thread_ts, state)
+        if self.surface is not None:
+            self.surface.named(message, state.current.name)
 
     def chart(self, key: str, channel: str, thread_ts: str | None, state: ConversationState) -> None:
         """The cost chart for the advice `state` holds, once per set of cost inputs."""

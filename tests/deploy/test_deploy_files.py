@@ -840,3 +840,160 @@ def test_the_eval_set_is_package_data_that_reaches_the_image() -> None:
     assert packaged_eval_set().is_file()
     assert Path(str(packaged_eval_set())) == ROOT / "knowledge" / "eval_set.json"
     assert not ignored("knowledge/eval_set.json")
+
+
+# ---- the Slack app manifests -----------------------------------------------------------------
+
+MANIFESTS = (DEPLOY / "slack-manifest.yaml", DEPLOY / "slack-manifest-socket-mode.yaml")
+HTTP_ONLY_KEYS = frozenset({"url", "request_url", "message_menu_options_url", "socket_mode_enabled"})
+"""What Socket Mode leaves out or turns off: the public URLs."""
+SCOPE_USES: dict[str, tuple[str, ...]] = {
+    "commands": ("command:/llm-advisor",),
+    "chat:write": ("api:chat.postMessage", "api:chat.update", "api:chat.postEphemeral",
+                   "api:assistant.threads.setStatus"),
+    "app_mentions:read": ("event:app_mention",),
+    "channels:history": ("event:message.channels",),
+    "groups:history": ("event:message.groups",),
+    "im:history": ("event:message.im",),
+    "mpim:history": ("event:message.mpim",),
+    "pins:write": ("api:pins.add",),
+    "files:write": ("api:files_upload_v2",),
+    "assistant:write": ("api:assistant.threads.setSuggestedPrompts",
+                        "api:assistant.threads.setTitle", "event:assistant_thread_started"),
+}
+"""Each scope the bot may ask for and what uses it: a Web API method the code calls, an event
+it subscribes to, or its slash command. A scope nothing uses should not be asked for."""
+EVENT_SCOPES: dict[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "app_home_opened": None,
+    "assistant_thread_started": "assistant:write",
+    "assistant_thread_context_changed": "assistant:write",
+}
+"""The scope Slack requires before it sends each event (None: none needed)."""
+
+
+@cache
+def manifest(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), path
+    return data
+
+
+def without_http_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: without_http_keys(v) for k, v in value.items() if k not in HTTP_ONLY_KEYS}
+    if isinstance(value, list):
+        return [without_http_keys(v) for v in value]
+    return value
+
+
+def bot_scopes(path: Path) -> list[str]:
+    return list(manifest(path)["oauth_config"]["scopes"]["bot"])
+
+
+def bot_events(path: Path) -> list[str]:
+    return list(manifest(path)["settings"]["event_subscriptions"]["bot_events"])
+
+
+@cache
+def bot_source() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "bot").rglob("*.py")))
+
+
+def test_both_manifests_describe_the_same_app_but_for_urls() -> None:
+    http, socket = (manifest(path) for path in MANIFESTS)
+    assert http["settings"]["socket_mode_enabled"] is False
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert without_http_keys(http) == without_http_keys(socket)
+    for path in MANIFESTS:
+        assert len(set(bot_scopes(path))) == len(bot_scopes(path)), f"{path.name} repeats a scope"
+        assert len(set(bot_events(path))) == len(bot_events(path)), f"{path.name} repeats an event"
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_every_scope_asked_for_is_used(path: Path) -> None:
+    from bot.slack import ids
+
+    commands = {entry["command"] for entry in manifest(path)["features"].get("slash_commands", [])}
+    for scope in bot_scopes(path):
+        assert scope in SCOPE_USES, f"{path.name}: what uses {scope}? Add it to SCOPE_USES"
+        for use in SCOPE_USES[scope]:
+            kind, _, name = use.partition(":")
+            if kind == "event":
+                assert name in bot_events(path), f"{path.name}: {scope} is for {name}, not subscribed"
+            elif kind == "command":
+                assert name == ids.COMMAND and name in commands, f"{path.name}: no {name} command"
+            else:
+                assert f'"{name}"' in bot_source() or f".{name}(" in bot_source(), (
+                    f"{path.name}: {scope} is for {name}, which the bot never calls")
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_every_event_subscribed_has_its_scope(path: Path) -> None:
+    for event in bot_events(path):
+        assert event in EVENT_SCOPES, f"{path.name}: which scope does {event} need?"
+        needed = EVENT_SCOPES[event]
+        assert needed is None or needed in bot_scopes(path), f"{path.name}: {event} needs {needed}"
+
+
+def test_the_ai_app_pane_offers_the_prompts_the_bot_sets() -> None:
+    from bot.slack.assistant import SUGGESTED_PROMPTS
+
+    for path in MANIFESTS:
+        view = manifest(path)["features"]["assistant_view"]
+        assert view["assistant_description"].strip()
+        offered = [(p["title"], p["message"]) for p in view["suggested_prompts"]]
+        assert offered == [(p.title, p.message) for p in SUGGESTED_PROMPTS], path.name
+        assert 1 <= len(offered) <= 4
+
+
+def _subscribed_event(name: str) -> dict[str, Any]:
+    """An event of each subscription, as Slack would send it."""
+    from tests.bot.slack.fakes import payloads
+
+    channel_types = {"message.channels": ("C1", "channel"), "message.groups": ("G1", "group"),
+                     "message.im": ("D1", "im"), "message.mpim": ("G2", "mpim")}
+    if name in channel_types:
+        channel, channel_type = channel_types[name]
+        return payloads.message("about 3M tokens a day", channel=channel, channel_type=channel_type)
+    builders = {
+        "app_mention": lambda: payloads.app_mention(f"{payloads.BOT_MENTION} hi"),
+        "app_home_opened": payloads.app_home_opened,
+        "assistant_thread_started": payloads.assistant_thread_started,
+        "assistant_thread_context_changed": payloads.assistant_thread_context_changed,
+    }
+    assert name in builders, f"no sample event for {name}"
+    return builders[name]()
+
+
+def test_every_event_subscribed_reaches_a_listener() -> None:
+    """Bolt answers 404 to an event no listener (or the assistant) takes."""
+    from unittest.mock import MagicMock
+
+    from slack_bolt import App, BoltRequest
+    from slack_bolt.authorization import AuthorizeResult
+    from slack_sdk import WebClient
+
+    from bot.slack import listeners
+    from tests.bot.slack.fakes import payloads
+    from tests.bot.slack.fakes.signing import event_body
+
+    def authorize(**_: Any) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=None, team_id="T1", bot_token="xoxb-unused",
+                               bot_user_id="UBOT", bot_id="BBOT")
+
+    app = App(signing_secret="unused", authorize=authorize, raise_error_for_unhandled_request=False,
+              client=WebClient(base_url="http://127.0.0.1:9/"))
+    listeners.register(app, MagicMock())
+    events = {event for path in MANIFESTS for event in bot_events(path)}
+    bodies = {event: event_body(_subscribed_event(event)) for event in events}
+    bodies["assistant thread message"] = event_body(payloads.assistant_message("hi", "1712345678.000100"))
+    bodies["an event nobody takes"] = event_body({"type": "reaction_added", "event_ts": "1.0"})
+    answered = {name: app.dispatch(BoltRequest(body=body, mode="socket_mode")).status
+                for name, body in bodies.items()}
+    assert answered.pop("an event nobody takes") == 404
+    assert answered == dict.fromkeys(answered, 200)

@@ -20,26 +20,32 @@ OUTAGE = ("Sorry, I can't reach my database right now, so I can't take that in. 
 log = logging.getLogger(__name__)
 
 
+def take_message(advisor: SlackAdvisor, body: dict[str, Any], context: BoltContext) -> None:
+    """A `message` or `app_mention` event (an assistant thread's messages too): one turn of its
+    conversation, or nothing when it is not for the bot."""
+    message = parse_message_event(body, context.bot_user_id or advisor.bot_user_id)
+    if message is None:
+        return
+    try:
+        advisor.on_message(message)
+    except StoreUnavailable as exc:
+        # Only mentions and DMs are apologised for: during an outage we cannot tell which
+        # threads are ours, and staying quiet in other people's threads matters more.
+        log.warning("database unavailable: %s", exc)
+        if message.addressed_to_bot or message.is_dm:
+            thread = message.thread_ts or (None if message.is_dm else message.ts)
+            apology = SlackMessage(text=OUTAGE, blocks=[
+                {"type": "section", "text": {"type": "mrkdwn", "text": OUTAGE}}])
+            with contextlib.suppress(SlackCallFailed):
+                advisor.poster.post(message.channel, apology, thread)
+
+
 def register(app: App, advisor: SlackAdvisor) -> None:
     def ack_event(ack: Ack) -> None:
         ack()
 
     def handle_message(body: dict[str, Any], context: BoltContext) -> None:
-        message = parse_message_event(body, context.bot_user_id or advisor.bot_user_id)
-        if message is None:
-            return
-        try:
-            advisor.on_message(message)
-        except StoreUnavailable as exc:
-            # Only mentions and DMs are apologised for: during an outage we cannot tell which
-            # threads are ours, and staying quiet in other people's threads matters more.
-            log.warning("database unavailable: %s", exc)
-            if message.addressed_to_bot or message.is_dm:
-                thread = message.thread_ts or (None if message.is_dm else message.ts)
-                apology = SlackMessage(text=OUTAGE, blocks=[
-                    {"type": "section", "text": {"type": "mrkdwn", "text": OUTAGE}}])
-                with contextlib.suppress(SlackCallFailed):
-                    advisor.poster.post(message.channel, apology, thread)
+        take_message(advisor, body, context)
 
     def handle_home(event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") == "home" and isinstance(event.get("user"), str):

@@ -24,6 +24,9 @@ from tests.helpers.slack import SECRET, TOKEN, Slack
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
 
 
+ROOT = "1712345600.000100"
+"""A thread root: a real message timestamp, as Slack requires."""
+
 def _message(text: str) -> SlackMessage:
     return SlackMessage(text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
@@ -36,9 +39,9 @@ def test_slow_work_shows_working_signal_then_replaces_it(
 
     def slow() -> list[QueuedReply]:
         time.sleep(0.5)
-        return [queued_reply("C1", _message("first"), "1712345600.000100"), queued_reply("C1", _message("second"), "1712345600.000100")]
+        return [queued_reply("C1", _message("first"), ROOT), queued_reply("C1", _message("second"), ROOT)]
 
-    poster.post_with_working_signal("C1", "1712345600.000100", slow)
+    poster.post_with_working_signal("C1", ROOT, slow)
     posted = [c.params["text"] for c in fake.calls("chat.postMessage")]
     assert posted[0] == poster_module.WORKING_TEXT and posted[1:] == ["second"]
     assert fake.calls("chat.update")[0].params["text"] == "first"
@@ -46,7 +49,7 @@ def test_slow_work_shows_working_signal_then_replaces_it(
 
 def test_quick_work_posts_without_working_signal(fake: FakeSlack) -> None:
     poster = Poster(WebClient(token=TOKEN, base_url=fake.base_url))
-    poster.post_with_working_signal("C1", "1712345600.000100", lambda: [queued_reply("C1", _message("only"), "1712345600.000100")])
+    poster.post_with_working_signal("C1", ROOT, lambda: [queued_reply("C1", _message("only"), ROOT)])
     assert [c.params["text"] for c in fake.calls("chat.postMessage")] == ["only"]
     assert fake.calls("chat.update") == []
 

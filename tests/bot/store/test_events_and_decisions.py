@@ -33,6 +33,14 @@ def test_claim_event_only_once(store: Store) -> None:
     assert store.events.claim("msg:C1:1712345.000100") is True
 
 
+def test_claimed_tells_without_claiming(store: Store) -> None:
+    assert store.events.claimed("assistant-thread:k") is False
+    assert store.events.claimed("assistant-thread:k") is False
+    assert store.events.claim("assistant-thread:k") is True
+    assert store.events.claimed("assistant-thread:k") is True
+    assert store.events.claimed("assistant-thread:other") is False
+
+
 def test_claim_event_across_two_stores(store_url: str, store: Store) -> None:
     other = Store(store_url)
     assert store.events.claim("event:Ev1") is True

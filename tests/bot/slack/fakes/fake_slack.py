@@ -10,7 +10,12 @@ Like Slack, it refuses a message or view that breaks Block Kit's limits (see
 as strict as Slack about where messages go: a ``thread_ts`` that is not a message timestamp is
 ``invalid_thread_ts``, a message posted to a user id (``U…``/``W…``, which only
 ``conversations.open`` turns into a ``D…`` channel) is ``channel_not_found``, and editing or
-deleting a message it never posted is ``message_not_found``.
+deleting a message it never posted is ``message_not_found``. The AI app methods
+(``assistant.threads.setStatus``, ``setSuggestedPrompts`` and ``setTitle``) take only a ``D…``
+channel (else ``channel_not_found``) and a message timestamp as ``thread_ts`` (else
+``invalid_thread_ts``), and refuse a missing argument or prompts that are not 1 to 4, each with a
+title and a message, with ``invalid_arguments``. Like Slack, a reply posted in a thread clears the
+status shown under it.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ JSON_FIELDS = frozenset(
         "files",
         "metadata",
         "outputs",
+        "prompts",
         "unfurls",
         "user_auth_blocks",
         "view",
@@ -74,6 +80,8 @@ CHANNEL_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.delete", "
                              "conversations.replies", "conversations.info"})
 """Methods that take a conversation id (C…, G…, D…), never a user id."""
 EDIT_METHODS = frozenset({"chat.update", "chat.delete"})
+MAX_PROMPTS = 4
+"""The most suggested prompts an assistant thread takes."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +291,8 @@ class FakeSlack:
         self._views: dict[str, dict[str, Any]] = {}
         self._posted: dict[tuple[str, str], dict[str, Any]] = {}
         """Messages the bot posted and has not deleted, by (channel, ts)."""
+        self._statuses: dict[tuple[str, str], str] = {}
+        """Assistant threads' statuses, by (channel, thread_ts); "" once cleared."""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -449,6 +459,7 @@ class FakeSlack:
             self._overrides.clear()
             self._views.clear()
             self._posted.clear()
+            self._statuses.clear()
 
     # ----------------------------------------------------------------- request handling
 
@@ -564,7 +575,56 @@ class FakeSlack:
         channel = str(params.get("channel", ""))
         message = self._message(params, ts)
         self._posted[(channel, ts)] = message
+        thread = (channel, str(params.get("thread_ts") or ""))
+        if thread in self._statuses:
+            self._statuses[thread] = ""  # a reply clears the thread's status
         return {"channel": channel, "ts": ts, "message": message}
+
+    def thread_status(self, channel: str, thread_ts: str) -> str | None:
+        """The status an assistant thread shows now ("" once cleared), or None if none was set."""
+        with self._condition:
+            return self._statuses.get((channel, thread_ts))
+
+    @staticmethod
+    def _assistant_thread(params: dict[str, Any]) -> tuple[str, str]:
+        """The (channel_id, thread_ts) of an AI app call, refused as Slack refuses them."""
+        channel, thread_ts = params.get("channel_id"), params.get("thread_ts")
+        if not isinstance(channel, str) or not channel or not isinstance(thread_ts, str) or not thread_ts:
+            raise _Refused("invalid_arguments")
+        if not channel.startswith("D"):
+            raise _Refused("channel_not_found")
+        if not TS.match(thread_ts):
+            raise _Refused("invalid_thread_ts")
+        return channel, thread_ts
+
+    def _r_assistant_threads_setStatus(self, params: dict[str, Any]) -> dict[str, Any]:
+        thread = self._assistant_thread(params)
+        status = params.get("status")
+        if not isinstance(status, str):
+            raise _Refused("invalid_arguments")
+        self._statuses[thread] = status
+        return {}
+
+    def _r_assistant_threads_setSuggestedPrompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._assistant_thread(params)
+        prompts = params.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= MAX_PROMPTS:
+            raise _Refused("invalid_arguments")
+        for prompt in prompts:
+            if not isinstance(prompt, dict) or not all(
+                    isinstance(prompt.get(key), str) and prompt[key].strip()
+                    for key in ("title", "message")):
+                raise _Refused("invalid_arguments")
+        if "title" in params and not isinstance(params["title"], str):
+            raise _Refused("invalid_arguments")
+        return {}
+
+    def _r_assistant_threads_setTitle(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._assistant_thread(params)
+        title = params.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise _Refused("invalid_arguments")
+        return {}
 
     def posted(self, channel: str, ts: str) -> dict[str, Any] | None:
         """The message as it stands now (after any ``chat.update``), or None if never posted or

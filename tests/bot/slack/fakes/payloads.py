@@ -226,3 +226,78 @@ def app_home_opened(
     if view is not None:
         event["view"] = view
     return event
+
+
+# ---------------------------------------------------------------- AI app pane (assistant threads)
+
+
+def _assistant_thread(user: str, channel: str, thread_ts: str, context_channel: str | None,
+                      team: str) -> dict[str, Any]:
+    context: dict[str, Any] = {"team_id": team, "enterprise_id": None}
+    if context_channel is not None:
+        context = {"channel_id": context_channel, **context}
+    return {"user_id": user, "context": context, "channel_id": channel, "thread_ts": thread_ts}
+
+
+def assistant_thread_started(
+    user: str = "U1",
+    channel: str = "D1",
+    thread_ts: str | None = None,
+    context_channel: str | None = "C1",
+    *,
+    team: str = TEAM_ID,
+) -> dict[str, Any]:
+    """The user opened a new thread in the AI app pane (``thread_ts`` is its root message)."""
+    thread_ts = thread_ts or new_ts()
+    return {
+        "type": "assistant_thread_started",
+        "assistant_thread": _assistant_thread(user, channel, thread_ts, context_channel, team),
+        "event_ts": new_ts(),
+    }
+
+
+def assistant_thread_context_changed(
+    user: str = "U1",
+    channel: str = "D1",
+    thread_ts: str | None = None,
+    context_channel: str | None = "C2",
+    *,
+    team: str = TEAM_ID,
+) -> dict[str, Any]:
+    """The user looked at another channel (``context_channel``) while the pane was open."""
+    thread_ts = thread_ts or new_ts()
+    return {
+        "type": "assistant_thread_context_changed",
+        "assistant_thread": _assistant_thread(user, channel, thread_ts, context_channel, team),
+        "event_ts": new_ts(),
+    }
+
+
+def assistant_message(
+    text: str,
+    thread_ts: str,
+    user: str = "U1",
+    channel: str = "D1",
+    ts: str | None = None,
+    *,
+    team: str = TEAM_ID,
+) -> dict[str, Any]:
+    """A user's message in an assistant thread: to Slack, a ``message.im`` reply in the thread,
+    its parent the user's own (the thread's root)."""
+    ts = ts or new_ts()
+    return {
+        "user": user,
+        "type": "message",
+        "ts": ts,
+        "client_msg_id": str(uuid.uuid4()),
+        "text": text,
+        "team": team,
+        "user_team": team,
+        "source_team": team,
+        "user_profile": {},
+        "thread_ts": thread_ts,
+        "parent_user_id": user,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": "im",
+    }

@@ -338,3 +338,93 @@ def test_only_posted_messages_can_be_edited_and_the_edit_is_kept(fake: FakeSlack
     assert raised.value.response["error"] == "message_not_found"
     client.chat_delete(channel="C1", ts=posted["ts"])
     assert fake.posted("C1", posted["ts"]) is None
+
+
+# ---------------------------------------------------------------------------- AI app methods
+
+THREAD_TS = "1712345678.000100"
+PROMPT = {"title": "Self-host?", "message": "Should we self-host our support classifier?"}
+
+
+def test_assistant_methods_take_a_dm_thread(fake: FakeSlack, client: WebClient) -> None:
+    client.assistant_threads_setSuggestedPrompts(channel_id="D1", thread_ts=THREAD_TS,
+                                                 prompts=[PROMPT] * 4, title="Try one")
+    client.assistant_threads_setStatus(channel_id="D1", thread_ts=THREAD_TS, status="is scoring…")
+    assert fake.thread_status("D1", THREAD_TS) == "is scoring…"
+    client.assistant_threads_setTitle(channel_id="D1", thread_ts=THREAD_TS, title="Classifier")
+    assert fake.last("assistant.threads.setSuggestedPrompts").params["prompts"] == [PROMPT] * 4
+    assert fake.last("assistant.threads.setTitle").params["title"] == "Classifier"
+
+
+def test_a_reply_or_an_empty_status_clears_the_status(fake: FakeSlack, client: WebClient) -> None:
+    client.assistant_threads_setStatus(channel_id="D1", thread_ts=THREAD_TS, status="is scoring…")
+    client.chat_postMessage(channel="D1", text="elsewhere", thread_ts="1712345678.000200")
+    assert fake.thread_status("D1", THREAD_TS) == "is scoring…"
+    client.chat_postMessage(channel="D1", text="answer", thread_ts=THREAD_TS)
+    assert fake.thread_status("D1", THREAD_TS) == ""
+    client.assistant_threads_setStatus(channel_id="D1", thread_ts=THREAD_TS, status="is scoring…")
+    client.assistant_threads_setStatus(channel_id="D1", thread_ts=THREAD_TS, status="")
+    assert fake.thread_status("D1", THREAD_TS) == ""
+    assert fake.thread_status("D1", "1712345678.000300") is None
+
+
+@pytest.mark.parametrize(("channel", "thread_ts", "error"), [
+    ("C1", THREAD_TS, "channel_not_found"),
+    ("U1", THREAD_TS, "channel_not_found"),
+    ("", THREAD_TS, "invalid_arguments"),
+    ("D1", "", "invalid_arguments"),
+    ("D1", "dm", "invalid_thread_ts"),
+    ("D1", "1712345678", "invalid_thread_ts"),
+])
+def test_assistant_methods_refuse_other_places(client: WebClient, channel: str, thread_ts: str,
+                                              error: str) -> None:
+    arguments: list[tuple[str, dict[str, Any]]] = [
+        ("assistant.threads.setStatus", {"status": "is scoring…"}),
+        ("assistant.threads.setSuggestedPrompts", {"prompts": [PROMPT]}),
+        ("assistant.threads.setTitle", {"title": "T"}),
+    ]
+    for method, extra in arguments:
+        with pytest.raises(SlackApiError) as raised:
+            client.api_call(method, json={"channel_id": channel, "thread_ts": thread_ts, **extra})
+        assert raised.value.response["error"] == error, method
+
+
+@pytest.mark.parametrize("prompts", [
+    [],
+    [PROMPT] * 5,
+    [{"title": "Self-host?"}],
+    [{"message": "Should we?"}],
+    [{"title": "", "message": "Should we?"}],
+    ["Should we self-host?"],
+])
+def test_suggested_prompts_are_one_to_four_with_title_and_message(
+        fake: FakeSlack, client: WebClient, prompts: list[Any]) -> None:
+    with pytest.raises(SlackApiError) as raised:
+        client.assistant_threads_setSuggestedPrompts(channel_id="D1", thread_ts=THREAD_TS,
+                                                     prompts=prompts)
+    assert raised.value.response["error"] == "invalid_arguments"
+    assert fake.refusals() == fake.calls("assistant.threads.setSuggestedPrompts")
+
+
+def test_status_and_title_are_required(client: WebClient) -> None:
+    with pytest.raises(SlackApiError) as no_title:
+        client.assistant_threads_setTitle(channel_id="D1", thread_ts=THREAD_TS, title=" ")
+    assert no_title.value.response["error"] == "invalid_arguments"
+    with pytest.raises(SlackApiError) as no_status:
+        client.api_call("assistant.threads.setStatus",
+                        json={"channel_id": "D1", "thread_ts": THREAD_TS})
+    assert no_status.value.response["error"] == "invalid_arguments"
+
+
+def test_assistant_payloads_are_shaped_like_slacks() -> None:
+    started = payloads.assistant_thread_started(thread_ts=THREAD_TS)
+    thread = started["assistant_thread"]
+    assert started["type"] == "assistant_thread_started"
+    assert (thread["channel_id"], thread["thread_ts"], thread["user_id"]) == ("D1", THREAD_TS, "U1")
+    assert thread["context"]["channel_id"] == "C1"
+    changed = payloads.assistant_thread_context_changed(thread_ts=THREAD_TS, context_channel="C9")
+    assert changed["assistant_thread"]["context"]["channel_id"] == "C9"
+    message = payloads.assistant_message("hi", THREAD_TS)
+    assert (message["channel"], message["channel_type"], message["thread_ts"]) == ("D1", "im", THREAD_TS)
+    assert message["parent_user_id"] == message["user"] and "subtype" not in message
+    assert "bot_id" not in message
