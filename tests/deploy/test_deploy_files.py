@@ -851,6 +851,8 @@ SCOPE_USES: dict[str, tuple[str, ...]] = {
     "commands": ("command:/llm-advisor",),
     "chat:write": ("api:chat.postMessage", "api:chat.update", "api:chat.postEphemeral",
                    "api:assistant.threads.setStatus"),
+    "chat:write.public": ("api:chat.postMessage",),
+    "im:write": ("api:conversations.open",),
     "app_mentions:read": ("event:app_mention",),
     "channels:history": ("event:message.channels",),
     "groups:history": ("event:message.groups",),

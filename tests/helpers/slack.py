@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
 from tests.bot.slack.fakes import FakeSlack
+from tests.bot.slack.fakes.fake_slack import Call
 from tests.bot.slack.fakes.signing import bolt_request
 
 SECRET = "test-signing-secret"
@@ -30,15 +31,21 @@ class Slack:
         return response
 
     def posts(self, thread_ts: str | None = None) -> list[dict[str, Any]]:
-        return [c.params for c in self.fake.calls("chat.postMessage")
+        """The messages posted (in `thread_ts`), each with the `ts` Slack gave it when it took it."""
+        return [_with_ts(c) for c in self.fake.calls("chat.postMessage")
                 if thread_ts is None or c.params.get("thread_ts") == thread_ts]
 
     def wait_posts(self, count: int, timeout: float = 20) -> list[dict[str, Any]]:
-        return [c.params for c in self.fake.wait_for("chat.postMessage", count, timeout)]
+        return [_with_ts(c) for c in self.fake.wait_for("chat.postMessage", count, timeout)]
 
     def settle(self, seconds: float = 0.5) -> None:
         """Give background listeners time to (not) act."""
         time.sleep(seconds)
+
+
+def _with_ts(call: Call) -> dict[str, Any]:
+    ts = (call.response or {}).get("ts")
+    return {**call.params, "ts": ts} if ts else dict(call.params)
 
 
 def button(message: dict[str, Any], prefix: str) -> dict[str, Any]:

@@ -116,6 +116,10 @@ def test_slash_command_without_text_opens_the_facts_modal_and_submission_advises
     assert "Self-hosted open-weight model" in root["text"]
     assert slack.fake.calls("chat.update") == []
     key = ids.conversation_key("T1", "C1", str(slack.fake.calls("chat.postMessage")[0].response["ts"]))
+    deadline = time.monotonic() + 10
+    while not services.store.conversations.exists(key):
+        assert time.monotonic() < deadline, "the form's conversation was never saved"
+        time.sleep(0.05)
     state = services.conversations.load(key)
     assert state.current.facts["monthly_tokens"].value == 90_000_000
     assert state.current.name == "Ticket triage"
