@@ -94,11 +94,15 @@ HELP_LINES = [
 ]
 
 
+HELP_FALLBACK = f"llm-advisor help: {ids.COMMAND}, {ids.COMMAND} <text>, help, history, forget"
+
+
 def help_message() -> SlackMessage:
-    blocks = [header("llm-advisor help"), *text_sections(HELP_LINES),
+    """The help text, written plain above and escaped here once: Slack would read
+    `<description>` as markup."""
+    blocks = [header("llm-advisor help"), *text_sections(escape(line) for line in HELP_LINES),
               *actions([button("Describe a workload", ids.OPEN_MODAL, "help", style="primary")])]
-    return SlackMessage(text=f"llm-advisor help: {ids.COMMAND}, {ids.COMMAND} <text>, help, "
-                             "history, forget", blocks=blocks)
+    return SlackMessage(text=escape(HELP_FALLBACK), blocks=blocks)
 
 
 def forget_confirm_message() -> SlackMessage:

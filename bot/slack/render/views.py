@@ -32,6 +32,11 @@ from scoring import Policy
 View = dict[str, Any]
 FACTS_TITLE = "LLM advice"
 WHAT_IF_TITLE = "What if..."
+HOME_HOW_TO = (f"• `{ids.COMMAND}` opens a form for the facts\n"
+               f"• `{ids.COMMAND} <description>` starts a threaded conversation\n"
+               "• Mention me in a channel and I'll follow that thread\n"
+               f"• `{ids.COMMAND} history` lists your decisions, `{ids.COMMAND} help` the rest")
+"""How to start, written plain; escaped once where the Home tab is built."""
 HOME_DECISIONS_MAX = 40
 """Decisions listed on App Home; older ones are a `history` command away."""
 
@@ -150,10 +155,7 @@ def home_view(decisions: list[DecisionRecord], user_id: str) -> View:
         section(f"Hi <@{user_id}>. I help decide, per workload, between a proprietary model via "
                 "API, a self-hosted open-weight model, or both, with the cost arithmetic and "
                 "sources behind every answer."),
-        section(f"• `{ids.COMMAND}` opens a form for the facts\n"
-                f"• `{ids.COMMAND} <description>` starts a threaded conversation\n"
-                "• Mention me in a channel and I'll follow that thread\n"
-                f"• `{ids.COMMAND} history` lists your decisions, `{ids.COMMAND} help` the rest"),
+        section(escape(HOME_HOW_TO)),
         *actions([button("Describe a workload", ids.OPEN_MODAL, "home", style="primary")]),
         divider(),
         header("Your recent decisions"),
