@@ -65,6 +65,8 @@ REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
 """The errors the fake answers with when a payload breaks Block Kit's limits."""
 
 _FIRST_TS_MICROS = 1_712_345_678_000_100
+ALT_TEXT_MAX = 1000
+"""The longest alt text ``files.getUploadURLExternal`` takes for an image."""
 
 TS = re.compile(r"^\d{9,10}\.\d{6}$")
 """What a Slack message timestamp looks like."""
@@ -690,6 +692,9 @@ class FakeSlack:
         }
 
     def _r_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        alt = params.get("alt_txt")
+        if alt is not None and (not isinstance(alt, str) or len(alt) > ALT_TEXT_MAX):
+            raise _Refused("invalid_arguments")
         file_id = self._next_id("F")
         return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
 
