@@ -52,6 +52,9 @@ PIN_ERRORS = {
                      "(pins:write). Ask an admin to reinstall the app from its manifest.",
     "no_permission": "I'm not allowed to pin messages in this channel.",
 }
+FILES_UNREAD = ("I read text only, so I can't open files or images. Please send the workload "
+                "facts as a message, e.g. _support bot, 3M tokens a day, data can't leave our "
+                "DC_.")
 INCOMPLETE_RECORD = ("This decision was recorded by an earlier version that kept only one of its "
                      "use cases' facts, so it can't be re-checked. Pin it again from its thread.")
 
@@ -90,6 +93,9 @@ class SlackAdvisor:
         if not message.mention and not message.is_dm and not (
                 message.thread_ts and self.store.conversations.exists(thread.key)):
             return
+        if message.file_only:
+            self.explain_files(thread, message)
+            return
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
         # itself (its conversation and ts) is queued once, and only the delivery that queued it
         # answers.
@@ -97,6 +103,13 @@ class SlackAdvisor:
             self.metrics.duplicate_delivery()
             log.info("duplicate delivery ignored", extra={
                 "team": message.team, "channel": message.channel, "thread_ts": message.thread_root})
+
+    def explain_files(self, thread: Thread, message: InboundMessage) -> None:
+        """A file shared without words: say that only text is read, once per message."""
+        if not self.store.events.claim(f"files:{thread.key}:{message.ts}"):
+            return
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.post(message.channel, text_message(FILES_UNREAD), thread.reply_ts)
 
     def turn(self, thread: Thread, message_ts: str, text: str, user: str) -> bool:
         """Queue one message of `thread` and answer it in order; False for a repeated delivery."""

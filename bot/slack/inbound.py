@@ -27,10 +27,17 @@ class InboundMessage:
     thread_ts: str | None
     channel_type: str
     mention: bool
+    files: int = 0
+    """How many files the message shares."""
 
     @property
     def is_dm(self) -> bool:
         return self.channel_type == "im"
+
+    @property
+    def file_only(self) -> bool:
+        """A file shared without words: nothing the conversation can read."""
+        return self.files > 0 and not any(ch.isalnum() for ch in self.text)
 
     @property
     def thread_root(self) -> str:
@@ -69,8 +76,9 @@ def parse_message_event(body: dict[str, Any], bot_user_id: str | None) -> Inboun
     if bot_user_id and user == bot_user_id:
         return None
     mention = event.get("type") == "app_mention"
+    files = event.get("files")
     return InboundMessage(
         team=team, channel=channel, user=user, text=unescape(MENTION.sub("", text)).strip(), ts=ts,
         thread_ts=_str(event.get("thread_ts")), channel_type=_str(event.get("channel_type")) or "",
-        mention=mention,
+        mention=mention, files=len(files) if isinstance(files, list) else 0,
     )
