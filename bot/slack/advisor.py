@@ -52,6 +52,10 @@ PIN_ERRORS = {
                      "(pins:write). Ask an admin to reinstall the app from its manifest.",
     "no_permission": "I'm not allowed to pin messages in this channel.",
 }
+CONVERSATION_DELETED = (
+    "I can't pin this: the conversation was deleted (with `/llm-advisor forget`, or after it "
+    "sat idle), so I no longer have its facts. To start again, mention me with the workload "
+    "facts or use `/llm-advisor`, then press *Pin decision* under the new recommendation.")
 FILES_UNREAD = ("I read text only, so I can't open files or images. Please send the workload "
                 "facts as a message, e.g. _support bot, 3M tokens a day, data can't leave our "
                 "DC_.")
@@ -166,7 +170,10 @@ class SlackAdvisor:
         """Post and pin the decision summary of the thread's last recommendation, and record it
         with every fact it was scored from (all use cases of a portfolio)."""
         thread = Thread.from_key(key)
-        if thread is None or not self.store.conversations.exists(key):
+        if thread is None:
+            return
+        if not self.store.conversations.exists(key):
+            self.explain_deleted(thread, user)
             return
         state = self.services.conversations.load(key)
         if state.last_result is None:
@@ -195,6 +202,11 @@ class SlackAdvisor:
         self.store.decisions.add(record)
         self.poster.try_ephemeral(thread.channel, user,
                                   text_message("Pinned the decision summary in this channel."), thread.ts)
+
+    def explain_deleted(self, thread: Thread, user: str) -> None:
+        """A button pressed under a conversation that was deleted: say so, and how to start again."""
+        self.poster.try_ephemeral(thread.channel, user, text_message(CONVERSATION_DELETED),
+                                  thread.reply_ts)
 
     def _index_version(self) -> str:
         try:
