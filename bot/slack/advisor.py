@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
-from bot.conversation import build_advice
+from bot.conversation import Advice, build_advice
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
@@ -20,6 +21,7 @@ from bot.slack.ids import Thread
 from bot.slack.inbound import InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
+from bot.slack.render.decision import SCHEDULE_MAX_DAYS
 from bot.slack.replies import SlackReplies, text_message
 from bot.store import DecisionRecord, QueuedMessage, Store
 from scoring import Recommendation, WorkloadFacts, recommend
@@ -52,6 +54,9 @@ PIN_ERRORS = {
                      "(pins:write). Ask an admin to reinstall the app from its manifest.",
     "no_permission": "I'm not allowed to pin messages in this channel.",
 }
+REMINDER_LEAD = timedelta(days=SCHEDULE_MAX_DAYS) - timedelta(hours=1)
+"""When a re-check reminder is due: Slack's limit, less an hour so clocks that differ a little
+never make it `time_too_far`."""
 CONVERSATION_DELETED = (
     "I can't pin this: the conversation was deleted (with `/llm-advisor forget`, or after it "
     "sat idle), so I no longer have its facts. To start again, mention me with the workload "
@@ -190,7 +195,7 @@ class SlackAdvisor:
             thread_ts=thread.ts, permalink=permalink, title=state.current.name or "LLM workload",
             facts=facts, result=result,
             policy_version=f"{result.policy.version} ({result.policy.fingerprint})",
-            index_version=advice.index_version)
+            index_version=advice.index_version, created_at=self.store.db.clock())
         summary = render.decision_summary(record, advice, permalink, user)
         try:
             ts = self.poster.post(thread.channel, summary)
@@ -199,9 +204,49 @@ class SlackAdvisor:
             self.poster.try_ephemeral(thread.channel, user, text_message(
                 PIN_ERRORS.get(exc.error, f"I couldn't pin that ({exc.error}).")), thread.ts)
             return
-        self.store.decisions.add(record)
+        decision_id = self.store.decisions.add(record)
+        self.add_summary_buttons(ts, record.model_copy(update={"id": decision_id}), advice,
+                                 permalink, user)
         self.poster.try_ephemeral(thread.channel, user,
                                   text_message("Pinned the decision summary in this channel."), thread.ts)
+
+    def add_summary_buttons(self, ts: str, record: DecisionRecord, advice: Advice,
+                            permalink: str | None, user: str) -> None:
+        """The pinned summary, once its record has an id, gains its Re-check and reminder
+        buttons (and its decision number)."""
+        if record.channel is None:
+            return
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.update(record.channel, ts,
+                               render.decision_summary(record, advice, permalink, user))
+
+    def remind_recheck(self, decision_id: int, user: str, channel: str) -> None:
+        """Schedule one reminder to re-check a pinned decision, as far ahead as Slack allows;
+        a second press, from any replica, says it is already scheduled."""
+        record = self.store.decisions.get(decision_id)
+        if record is None or record.user_id != user or record.channel is None:
+            owner = f" Only <@{record.user_id}>, who pinned it, can." if record is not None else ""
+            self.poster.try_ephemeral(channel, user, text_message(
+                "I can't set a reminder for that decision." + owner))
+            return
+        post_at = self.store.db.clock() + REMINDER_LEAD
+        if not self.store.reminders.claim(decision_id, user, record.channel, post_at):
+            known = self.store.reminders.get(decision_id)
+            when = known.post_at if known is not None else post_at
+            self.poster.try_ephemeral(channel, user,
+                                      text_message(render.reminder_already_text(when.date())))
+            return
+        try:
+            scheduled = self.poster.schedule(record.channel, render.reminder_message(record, user),
+                                             int(post_at.timestamp()))
+        except SlackCallFailed as exc:
+            self.store.reminders.release(decision_id)
+            self.poster.try_ephemeral(channel, user, text_message(PIN_ERRORS.get(
+                exc.error, f"Slack would not schedule the reminder ({exc.error}).")))
+            return
+        self.store.reminders.scheduled(decision_id, scheduled)
+        self.poster.try_ephemeral(channel, user,
+                                  text_message(render.reminder_scheduled_text(post_at.date())))
 
     def explain_deleted(self, thread: Thread, user: str) -> None:
         """A button pressed under a conversation that was deleted: say so, and how to start again."""

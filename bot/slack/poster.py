@@ -87,6 +87,13 @@ class Poster:
                 raise
         return sent
 
+    def schedule(self, channel: str, message: SlackMessage, post_at: int) -> str:
+        """Have Slack post `message` in `channel` at `post_at` (Unix seconds); returns Slack's
+        scheduled message id."""
+        response = self.call("chat.scheduleMessage", channel=channel, post_at=post_at,
+                             text=message.text, blocks=message.blocks)
+        return str(response.get("scheduled_message_id") or "")
+
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
         self.send(queued_reply(channel, message, update_ts=ts))
 

@@ -1,4 +1,5 @@
-"""Buttons: quick answers, Pin decision, What if..., Start over, Re-check, forget."""
+"""Buttons: quick answers, Pin decision, What if..., Start over, Re-check, re-check reminders,
+forget."""
 
 from __future__ import annotations
 
@@ -82,6 +83,16 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         else:
             advisor.poster.post(user, message)
 
+    def remind(body: dict[str, Any]) -> None:
+        try:
+            decision_id = int(str(_action(body).get("value", "")))
+        except ValueError:
+            return
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        if channel:
+            advisor.remind_recheck(decision_id, str(body["user"]["id"]), str(channel))
+
     def forget_confirm(body: dict[str, Any], respond: Respond) -> None:
         message = advisor.forget(str(body["user"]["id"]))
         respond(text=message.text, blocks=message.blocks, replace_original=True)
@@ -95,5 +106,6 @@ def register(app: App, advisor: SlackAdvisor) -> None:
     app.action(_prefix(ids.WHAT_IF))(what_if)
     app.action(_prefix(ids.OPEN_MODAL))(open_modal)
     app.action(_prefix(ids.RECHECK))(ack=ack_only, lazy=[recheck])
+    app.action(_prefix(ids.REMIND_RECHECK))(ack=ack_only, lazy=[remind])
     app.action(_prefix(ids.FORGET_CONFIRM))(ack=ack_only, lazy=[forget_confirm])
     app.action(_prefix(ids.FORGET_CANCEL))(ack=ack_only, lazy=[forget_cancel])

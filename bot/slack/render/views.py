@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import wording
+from bot.render.titles import decision_title, is_untitled
 from bot.slack import ids
 from bot.slack.render.blocks import (
     OPTION_TEXT_MAX,
@@ -133,13 +134,13 @@ def decision_line(record: DecisionRecord) -> str:
     """One stored decision in mrkdwn: title, recommendation, date, channel and link."""
     label = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     parts = [escape(label)]
-    if record.created_at is not None:
+    if record.created_at is not None and not is_untitled(record):  # else the title carries it
         parts.append(record.created_at.date().isoformat())
     if record.channel:
         parts.append(f"<#{record.channel}>")
     if record.permalink:
         parts.append(f"<{record.permalink}|thread>")
-    return f"*{escape(record.title)}*\n" + " · ".join(parts)
+    return f"*{escape(decision_title(record))}*\n" + " · ".join(parts)
 
 
 def recheck_button(record: DecisionRecord) -> Block | None:
