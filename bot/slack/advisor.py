@@ -23,7 +23,7 @@ from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
 from bot.slack.render.decision import SCHEDULE_MAX_DAYS
 from bot.slack.replies import SlackReplies, text_message
-from bot.store import DecisionRecord, QueuedMessage, Store
+from bot.store import DecisionRecord, FeedbackVote, QueuedMessage, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,15 @@ PIN_ERRORS = {
 REMINDER_LEAD = timedelta(days=SCHEDULE_MAX_DAYS) - timedelta(hours=1)
 """When a re-check reminder is due: Slack's limit, less an hour so clocks that differ a little
 never make it `time_too_far`."""
+FEEDBACK_THANKS = {
+    "new": {"positive": "Thanks for the feedback: noted that this recommendation helped.",
+            "negative": "Thanks for the feedback: noted that this recommendation didn't help. "
+                        "Telling me in the thread what was off helps too."},
+    "changed": {"positive": "Thanks: I changed your vote to helpful.",
+                "negative": "Thanks: I changed your vote to not helpful."},
+    "same": {"positive": "Thanks, your vote (helpful) is already noted.",
+             "negative": "Thanks, your vote (not helpful) is already noted."},
+}
 CONVERSATION_DELETED = (
     "I can't pin this: the conversation was deleted (with `/llm-advisor forget`, or after it "
     "sat idle), so I no longer have its facts. To start again, mention me with the workload "
@@ -248,6 +257,15 @@ class SlackAdvisor:
         self.poster.try_ephemeral(channel, user,
                                   text_message(render.reminder_scheduled_text(post_at.date())))
 
+    def record_feedback(self, vote: FeedbackVote, thread_ts: str | None) -> None:
+        """A thumbs up or down on a recommendation: kept once per user and message (a changed
+        vote replaces the earlier one), counted, and thanked for."""
+        outcome = self.store.feedback.record(vote)
+        if outcome != "same":
+            self.metrics.feedback_given(vote.vote)
+        self.poster.try_ephemeral(vote.channel, vote.user_id,
+                                  text_message(FEEDBACK_THANKS[outcome][vote.vote]), thread_ts)
+
     def explain_deleted(self, thread: Thread, user: str) -> None:
         """A button pressed under a conversation that was deleted: say so, and how to start again."""
         self.poster.try_ephemeral(thread.channel, user, text_message(CONVERSATION_DELETED),
@@ -276,6 +294,8 @@ class SlackAdvisor:
     def forget(self, user: str) -> render.SlackMessage:
         conversations = self.store.conversations.delete_owned(user)
         decisions = self.store.decisions.delete_for(user)
+        self.store.feedback.delete_for(user)
+        self.store.reminders.delete_for(user)
         return text_message(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
                             "record(s) of yours.")
 

@@ -1,5 +1,5 @@
 """Buttons: quick answers, Pin decision, What if..., Start over, Re-check, re-check reminders,
-forget."""
+feedback on recommendations, forget."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, Respond
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
 from bot.slack.ids import Thread
+from bot.store import FeedbackVote
 
 
 def _prefix(action_id: str) -> re.Pattern[str]:
@@ -93,6 +94,19 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         if channel:
             advisor.remind_recheck(decision_id, str(body["user"]["id"]), str(channel))
 
+    def feedback(body: dict[str, Any]) -> None:
+        vote, _, key = str(_action(body).get("value", "")).partition(":")
+        container = body.get("container") or {}
+        channel, message_ts = container.get("channel_id"), container.get("message_ts")
+        team = (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        if vote not in ("positive", "negative") or not (channel and message_ts and team):
+            return
+        advisor.record_feedback(FeedbackVote(
+            team=str(team), channel=str(channel), message_ts=str(message_ts),
+            user_id=str(body["user"]["id"]), conversation_key=key or None,
+            vote="positive" if vote == "positive" else "negative"),
+            container.get("thread_ts") or (body.get("message") or {}).get("thread_ts"))
+
     def forget_confirm(body: dict[str, Any], respond: Respond) -> None:
         message = advisor.forget(str(body["user"]["id"]))
         respond(text=message.text, blocks=message.blocks, replace_original=True)
@@ -107,5 +121,6 @@ def register(app: App, advisor: SlackAdvisor) -> None:
     app.action(_prefix(ids.OPEN_MODAL))(open_modal)
     app.action(_prefix(ids.RECHECK))(ack=ack_only, lazy=[recheck])
     app.action(_prefix(ids.REMIND_RECHECK))(ack=ack_only, lazy=[remind])
+    app.action(_prefix(ids.FEEDBACK))(ack=ack_only, lazy=[feedback])
     app.action(_prefix(ids.FORGET_CONFIRM))(ack=ack_only, lazy=[forget_confirm])
     app.action(_prefix(ids.FORGET_CANCEL))(ack=ack_only, lazy=[forget_cancel])

@@ -107,12 +107,28 @@ def _context_line(rows: AdviceRows) -> Block:
 
 
 def advice_buttons(advice: Advice, key: str) -> list[Block]:
-    """Pin decision (not for a what-if), What if..., Start over; each carries the conversation key."""
+    """Pin decision (not for a what-if), What if..., Start over; each carries the conversation key.
+    Then thumbs up and down on the recommendation."""
     elements = []
     if not advice.what_if:
         elements.append(button("Pin decision", ids.PIN_DECISION, key, style="primary"))
     elements += [button("What if...", ids.WHAT_IF, key), button("Start over", ids.START_OVER, key)]
-    return actions(elements)
+    return [*actions(elements), feedback_block(key)]
+
+
+def _feedback_button(emoji: str, vote: str, label: str, key: str) -> Block:
+    return {"text": {"type": "plain_text", "text": emoji, "emoji": True},
+            "value": f"{vote}:{key}"[:BUTTON_VALUE_MAX], "accessibility_label": label}
+
+
+def feedback_block(key: str) -> Block:
+    """Block Kit's feedback buttons (a context_actions block), each carrying its vote and the
+    conversation key."""
+    return {"type": "context_actions", "elements": [{
+        "type": "feedback_buttons", "action_id": ids.FEEDBACK,
+        "positive_button": _feedback_button("👍", "positive", "Helpful recommendation", key),
+        "negative_button": _feedback_button("👎", "negative", "Not helpful", key),
+    }]}
 
 
 def advice_messages(advice: Advice, key: str) -> list[SlackMessage]:
