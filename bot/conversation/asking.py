@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot import wording
 from bot.conversation.replies import QuickAnswer
 
 SET_PREFIX = "set"
@@ -131,6 +132,12 @@ def label(fact: str, value: str) -> str | None:
         if option == value:
             return shown
     return None
+
+
+def chosen_label(fact: str, value: str) -> str:
+    """The label of the quick answer that sets `fact` to `value`: the question's own, else the
+    value in words (as the buttons that settle two conflicting values read)."""
+    return label(fact, value) or wording.fact_value(fact, value).capitalize()
 
 
 def quick_answers(fact: str) -> list[QuickAnswer]:

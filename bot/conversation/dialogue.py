@@ -369,7 +369,7 @@ class Engine:
         command = asking.read_set_command(text)
         if command is not None:
             fact, value = command
-            return self._validated(fact, value, text)
+            return self._validated(fact, value, text, chosen=True)
         extraction = self.extractor(text)
         asked = state.asked
         if asked and asked not in extraction.stated() and not extraction.conflicts:
@@ -393,7 +393,9 @@ class Engine:
                     extraction = extraction.with_fact(asked, bare, said.strip(" ,:;-"))
         return extraction
 
-    def _validated(self, fact: str, value: str, text: str) -> Extraction:
+    def _validated(self, fact: str, value: str, text: str, chosen: bool = False) -> Extraction:
+        """`fact` set to `value`; a quick answer (`chosen`) cites the button's label, not the
+        command it sent."""
         if fact not in READ_FACTS:
             return Extraction(rejected={fact: "that is not a fact I track"})
         if fact == "api_model":
@@ -404,6 +406,9 @@ class Engine:
                     f"; closest known: {', '.join(closest)}" if closest else "")})
             value = known.id
         try:
+            if chosen:
+                label = asking.chosen_label(fact, value)
+                return Extraction().with_fact(fact, value, label, f"you chose \"{label}\"")
             return Extraction().with_fact(fact, value, text)
         except ValidationError as exc:
             return Extraction(rejected={fact: exc.errors()[0]["msg"]})

@@ -58,6 +58,10 @@ class Metrics:
             "llm_advisor_duplicate_deliveries", "Deliveries of a message already being answered: "
             "Slack redeliveries, and a mention arriving as both app_mention and message.",
             registry=registry)
+        self._feedback = Counter(
+            "llm_advisor_feedback", "Votes on recommendations, by vote (positive, negative): "
+            "each first vote and each changed vote; a repeated click is not counted again.",
+            ["vote"], registry=registry)
         self._ready = Gauge(
             "llm_advisor_ready", "1 once the store, index and model are ready to serve.",
             registry=registry)
@@ -86,6 +90,9 @@ class Metrics:
 
     def duplicate_delivery(self) -> None:
         self._duplicates.inc()
+
+    def feedback_given(self, vote: str) -> None:
+        self._feedback.labels(vote=label(vote)).inc()
 
     def set_ready(self, ready: bool) -> None:
         self._ready.set(1 if ready else 0)

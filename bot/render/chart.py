@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot import wording
 from scoring import Policy, PriceCatalog, WorkloadFacts, cost_model
 
 WIDTH, HEIGHT = 700, 400
@@ -145,6 +146,32 @@ def _legend(draw: ImageDraw.ImageDraw, entries: Sequence[tuple[str, Colour, str]
             draw.line([(x, middle), (end, middle)], fill=colour, width=2)
             x = end + gap
         _text(draw, (x0 + pad * 2 + swatch, middle), label, font, "lm")
+
+
+ALT_TEXT_MAX = 1000
+"""Slack's limit on a file's alt text."""
+
+
+def cost_chart_alt_text(facts: WorkloadFacts, policy: Policy, break_even_used: int | None,
+                        prices: PriceCatalog | None = None) -> str | None:
+    """The chart's numbers in one sentence, for screen readers and anyone who can't see it;
+    None without a volume (then there is no chart)."""
+    if facts.monthly_tokens is None:
+        return None
+    model = cost_model(facts, policy, prices)
+    volume = facts.monthly_tokens
+    computed = model.break_even()
+    if computed is None:
+        crossing = "self-hosting does not get cheaper than the API at any volume charted"
+    else:
+        crossing = f"self-hosting breaks even at {wording.tokens(computed)} tokens a month"
+    if break_even_used is not None and break_even_used != computed:
+        crossing += f" ({wording.tokens(break_even_used)} used for scoring)"
+    sentence = (f"Chart of monthly cost against token volume: at your {wording.tokens(volume)} "
+                f"tokens a month the API costs {wording.money(model.api_cost(volume))} and "
+                f"self-hosting ({model.profile.name}) {wording.money(model.self_host_cost(volume))} "
+                f"a month; {crossing}.")
+    return sentence[:ALT_TEXT_MAX]
 
 
 def cost_chart_png(facts: WorkloadFacts, policy: Policy, break_even_used: int | None,

@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+from datetime import timedelta
 from typing import Any
 
-from bot.conversation import build_advice
+from bot.conversation import Advice, build_advice
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
 from bot.render.conversation_text import render_advice
@@ -22,8 +23,9 @@ from bot.slack.ids import DM_TOP, Place, Thread
 from bot.slack.inbound import AssistantThreadEvent, InboundMessage
 from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
+from bot.slack.render.decision import SCHEDULE_MAX_DAYS
 from bot.slack.replies import RECOMMENDATION, SlackReplies, text_message
-from bot.store import AnchorRef, DecisionRecord, QueuedMessage, Store
+from bot.store import AnchorRef, DecisionRecord, FeedbackVote, QueuedMessage, Store
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,25 @@ START_ERRORS = {
     "missing_scope": "This workspace installed me without the permission to post messages "
                      "(chat:write). Ask an admin to reinstall the app from its manifest.",
 }
-GONE = ("This conversation is no longer stored (it was deleted with `forget`, or expired), so "
-        "there is nothing to act on. Start a new one with `/llm-advisor`.")
+REMINDER_LEAD = timedelta(days=SCHEDULE_MAX_DAYS) - timedelta(hours=1)
+"""When a re-check reminder is due: Slack's limit, less an hour so clocks that differ a little
+never make it `time_too_far`."""
+FEEDBACK_THANKS = {
+    "new": {"positive": "Thanks for the feedback: noted that this recommendation helped.",
+            "negative": "Thanks for the feedback: noted that this recommendation didn't help. "
+                        "Telling me in the thread what was off helps too."},
+    "changed": {"positive": "Thanks: I changed your vote to helpful.",
+                "negative": "Thanks: I changed your vote to not helpful."},
+    "same": {"positive": "Thanks, your vote (helpful) is already noted.",
+             "negative": "Thanks, your vote (not helpful) is already noted."},
+}
+CONVERSATION_DELETED = (
+    "I can't pin this: the conversation was deleted (with `/llm-advisor forget`, or after it "
+    "sat idle), so I no longer have its facts. To start again, mention me with the workload "
+    "facts or use `/llm-advisor`, then press *Pin decision* under the new recommendation.")
+FILES_UNREAD = ("I read text only, so I can't open files or images. Please send the workload "
+                "facts as a message, e.g. _support bot, 3M tokens a day, data can't leave our "
+                "DC_.")
 INCOMPLETE_RECORD = ("This decision was recorded by an earlier version that kept only one of its "
                      "use cases' facts, so it can't be re-checked. Pin it again from its thread.")
 
@@ -136,6 +155,9 @@ class SlackAdvisor:
                 log.info("message between people left alone", extra={
                     "team": message.team, "channel": message.channel, "thread_ts": message.thread_ts})
                 return
+        if message.file_only:
+            self.explain_files(place, message)
+            return
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
         # itself (its conversation and ts) is queued once, and only the delivery that queued it
         # answers.
@@ -143,6 +165,13 @@ class SlackAdvisor:
             self.metrics.duplicate_delivery()
             log.info("duplicate delivery ignored", extra={
                 "team": message.team, "channel": message.channel, "thread_ts": place.reply_ts})
+
+    def explain_files(self, place: Place, message: InboundMessage) -> None:
+        """A file shared without words: say that only text is read, once per message."""
+        if not self.store.events.claim(f"files:{place.key}:{message.ts}"):
+            return
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.post(message.channel, text_message(FILES_UNREAD), place.reply_ts)
 
     def turn(self, place: Place, message_ts: str, text: str, user: str) -> bool:
         """Queue one message of `place`'s conversation and answer it in order, in `place`'s
@@ -264,7 +293,7 @@ class SlackAdvisor:
         recommendation is pinned once, however often Pin is pressed, in any replica."""
         thread, key = place.thread, place.key
         if not self.store.conversations.exists(key):
-            self.poster.try_ephemeral(thread.channel, user, text_message(GONE), place.reply_ts)
+            self.explain_deleted(place, user)
             return
         state = self.services.conversations.load(key)
         if state.last_result is None:
@@ -290,7 +319,7 @@ class SlackAdvisor:
             thread_ts=anchor, permalink=permalink, title=state.current.name or "LLM workload",
             facts=facts, result=result,
             policy_version=f"{result.policy.version} ({result.policy.fingerprint})",
-            index_version=advice.index_version)
+            index_version=advice.index_version, created_at=self.store.db.clock())
         summary = render.decision_summary(record, advice, permalink, user)
         try:
             ts = self.poster.post(thread.channel, summary)
@@ -300,9 +329,63 @@ class SlackAdvisor:
             self.poster.try_ephemeral(thread.channel, user, text_message(
                 PIN_ERRORS.get(exc.error, f"I couldn't pin that ({exc.error}).")), place.reply_ts)
             return
-        self.store.decisions.add(record)
+        decision_id = self.store.decisions.add(record)
+        self.add_summary_buttons(ts, record.model_copy(update={"id": decision_id}), advice,
+                                 permalink, user)
         self.poster.try_ephemeral(thread.channel, user,
                                   text_message("Pinned the decision summary in this channel."),
+                                  place.reply_ts)
+
+    def add_summary_buttons(self, ts: str, record: DecisionRecord, advice: Advice,
+                            permalink: str | None, user: str) -> None:
+        """The pinned summary, once its record has an id, gains its Re-check and reminder
+        buttons (and its decision number)."""
+        if record.channel is None:
+            return
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.update(record.channel, ts,
+                               render.decision_summary(record, advice, permalink, user))
+
+    def remind_recheck(self, decision_id: int, user: str, channel: str) -> None:
+        """Schedule one reminder to re-check a pinned decision, as far ahead as Slack allows;
+        a second press, from any replica, says it is already scheduled."""
+        record = self.store.decisions.get(decision_id)
+        if record is None or record.user_id != user or record.channel is None:
+            owner = f" Only <@{record.user_id}>, who pinned it, can." if record is not None else ""
+            self.poster.try_ephemeral(channel, user, text_message(
+                "I can't set a reminder for that decision." + owner))
+            return
+        post_at = self.store.db.clock() + REMINDER_LEAD
+        if not self.store.reminders.claim(decision_id, user, record.channel, post_at):
+            known = self.store.reminders.get(decision_id)
+            when = known.post_at if known is not None else post_at
+            self.poster.try_ephemeral(channel, user,
+                                      text_message(render.reminder_already_text(when.date())))
+            return
+        try:
+            scheduled = self.poster.schedule(record.channel, render.reminder_message(record, user),
+                                             int(post_at.timestamp()))
+        except SlackCallFailed as exc:
+            self.store.reminders.release(decision_id)
+            self.poster.try_ephemeral(channel, user, text_message(PIN_ERRORS.get(
+                exc.error, f"Slack would not schedule the reminder ({exc.error}).")))
+            return
+        self.store.reminders.scheduled(decision_id, scheduled)
+        self.poster.try_ephemeral(channel, user,
+                                  text_message(render.reminder_scheduled_text(post_at.date())))
+
+    def record_feedback(self, vote: FeedbackVote, thread_ts: str | None) -> None:
+        """A thumbs up or down on a recommendation: kept once per user and message (a changed
+        vote replaces the earlier one), counted, and thanked for."""
+        outcome = self.store.feedback.record(vote)
+        if outcome != "same":
+            self.metrics.feedback_given(vote.vote)
+        self.poster.try_ephemeral(vote.channel, vote.user_id,
+                                  text_message(FEEDBACK_THANKS[outcome][vote.vote]), thread_ts)
+
+    def explain_deleted(self, place: Place, user: str) -> None:
+        """A button pressed under a conversation that was deleted: say so, and how to start again."""
+        self.poster.try_ephemeral(place.thread.channel, user, text_message(CONVERSATION_DELETED),
                                   place.reply_ts)
 
     def _index_version(self) -> str:
@@ -329,6 +412,8 @@ class SlackAdvisor:
         conversations = self.store.conversations.delete_owned(user)
         self.store.anchors.delete_orphans()
         decisions = self.store.decisions.delete_for(user)
+        self.store.feedback.delete_for(user)
+        self.store.reminders.delete_for(user)
         return text_message(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
                             "record(s) of yours.")
 

@@ -38,6 +38,8 @@ class InboundMessage:
     """The text opens (after a greeting) with another person's mention: it is addressed to them."""
     has_figure: bool = False
     """Digits outside any mention: a figure the conversation could read."""
+    files: int = 0
+    """How many files the message shares."""
 
     @property
     def is_dm(self) -> bool:
@@ -55,6 +57,11 @@ class InboundMessage:
         if self.addressed_to_bot or not self.others:
             return False
         return self.leads_with_other or not self.has_figure
+
+    @property
+    def file_only(self) -> bool:
+        """A file shared without words: nothing the conversation can read."""
+        return self.files > 0 and not any(ch.isalnum() for ch in self.text)
 
 
 def unescape(text: str) -> str:
@@ -85,6 +92,7 @@ def parse_message_event(body: dict[str, Any], bot_user_id: str | None) -> Inboun
         return None
     if bot_user_id and user == bot_user_id:
         return None
+    files = event.get("files")
     mentioned = [match.group(1) for match in MENTION.finditer(text)]
     # Without knowing who the bot is, nobody can be told apart from it.
     others = tuple(dict.fromkeys(u for u in mentioned if u != bot_user_id)) if bot_user_id else ()
@@ -98,6 +106,7 @@ def parse_message_event(body: dict[str, Any], bot_user_id: str | None) -> Inboun
         others=others,
         leads_with_other=opening is not None and opening.group(1) != bot_user_id,
         has_figure=any(ch.isdigit() for ch in MENTION.sub(" ", text)),
+        files=len(files) if isinstance(files, list) else 0,
     )
 
 

@@ -113,6 +113,13 @@ class Poster:
                 on_sent(reply, ts)
         return sent
 
+    def schedule(self, channel: str, message: SlackMessage, post_at: int) -> str:
+        """Have Slack post `message` in `channel` at `post_at` (Unix seconds); returns Slack's
+        scheduled message id."""
+        response = self.call("chat.scheduleMessage", channel=channel, post_at=post_at,
+                             text=message.text, blocks=message.blocks)
+        return str(response.get("scheduled_message_id") or "")
+
     def update(self, channel: str, ts: str, message: SlackMessage) -> None:
         self.send(queued_reply(channel, message, update_ts=ts))
 
@@ -251,11 +258,12 @@ class Poster:
         self.call("pins.add", channel=channel, timestamp=ts)
 
     def upload_file(self, channel: str, thread_ts: str | None, content: bytes, filename: str,
-                    title: str) -> None:
-        """Upload a file into the thread; `files_upload_v2` is several calls, made by the client."""
+                    title: str, alt_txt: str | None = None) -> None:
+        """Upload a file into the thread; `files_upload_v2` is several calls, made by the client.
+        `alt_txt` describes an image for those who can't see it."""
         try:
             self.client.files_upload_v2(content=content, filename=filename, title=title,
-                                        channel=channel, thread_ts=thread_ts)
+                                        channel=channel, thread_ts=thread_ts, alt_txt=alt_txt)
         except SlackApiError as exc:
             raise SlackCallFailed("files.upload", str(exc.response.get("error", "unknown_error"))) from None
         except OSError as exc:

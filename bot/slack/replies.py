@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.conversation import ConversationState, Reply
-from bot.render.chart import cost_chart_png
+from bot.render.chart import cost_chart_alt_text, cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.slack.render import SlackMessage
@@ -133,7 +133,8 @@ class SlackReplies:
         if png is None:
             return
         try:
+            alt = cost_chart_alt_text(facts, self.policy, result.cost.break_even_tokens, self.prices)
             self.poster.upload_file(channel, thread_ts, png, filename="cost-comparison.png",
-                                    title="Monthly cost: API vs self-hosted")
+                                    title="Monthly cost: API vs self-hosted", alt_txt=alt)
         except SlackCallFailed as exc:  # without files:write the text stands alone
             log.info("cost chart not uploaded: %s", exc.error)

@@ -1,5 +1,6 @@
 """Persistence on SQLite or PostgreSQL: one `Database` and one class per table family
-(conversations, anchors, decisions, events, inbox, outbox), bundled as a `Store`."""
+(conversations, anchors, decisions, events, inbox, outbox, reminders, feedback), bundled as
+a `Store`."""
 
 from __future__ import annotations
 
@@ -9,18 +10,23 @@ from bot.store.database import Clock, Database, utc_now
 from bot.store.decisions import Decisions
 from bot.store.errors import StaleState, StoreError, StoreUnavailable
 from bot.store.events import Events
+from bot.store.feedback import Feedback
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.records import (
     AnchorRef,
     Conversation,
     DecisionRecord,
+    FeedbackVote,
     InboxItem,
     OutboxItem,
     QueuedMessage,
     QueuedReply,
+    Reminder,
     StateDocument,
+    Vote,
 )
+from bot.store.reminders import Reminders
 
 
 class Store:
@@ -34,6 +40,8 @@ class Store:
         self.events = Events(self.db)
         self.inbox = Inbox(self.db)
         self.outbox = Outbox(self.db)
+        self.reminders = Reminders(self.db)
+        self.feedback = Feedback(self.db)
 
     def __repr__(self) -> str:
         return f"Store({self.db.name!r})"
@@ -63,16 +71,21 @@ __all__ = [
     "DecisionRecord",
     "Decisions",
     "Events",
+    "Feedback",
+    "FeedbackVote",
     "Inbox",
     "InboxItem",
     "Outbox",
     "OutboxItem",
     "QueuedMessage",
     "QueuedReply",
+    "Reminder",
+    "Reminders",
     "StaleState",
     "StateDocument",
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "Vote",
     "utc_now",
 ]

@@ -128,6 +128,41 @@ class OutboxRow(Base):
     """None while waiting; then "sent", "dropped" (Slack refused it for good) or "abandoned"."""
 
 
+class ReminderRow(Base):
+    """A re-check reminder scheduled in Slack for a decision: at most one per decision, whichever
+    replica schedules it."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_user_id", "user_id"),)
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(64), nullable=False)
+    post_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    scheduled_message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class FeedbackRow(Base):
+    """One user's vote on one recommendation message; a changed vote replaces the earlier one."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("channel", "message_ts", "user_id", name="uq_feedback_message_user"),
+        Index("ix_feedback_conversation_key", "conversation_key"),
+        Index("ix_feedback_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    team: Mapped[str] = mapped_column(String(64), nullable=False)
+    channel: Mapped[str] = mapped_column(String(64), nullable=False)
+    message_ts: Mapped[str] = mapped_column(String(32), nullable=False)
+    user_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    conversation_key: Mapped[str | None] = mapped_column(String(255))
+    vote: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
 class AnchorRow(Base):
     """A message a conversation updates in place (page `page` of its recommendation, say)."""
 

@@ -129,3 +129,34 @@ class DecisionRecord(BaseModel):
         """False for a portfolio decision recorded by an earlier version, which kept only the
         last use case's facts beside the portfolio's result: it cannot be re-scored."""
         return not (self.result.kind == "portfolio" and isinstance(self.facts, WorkloadFacts))
+
+
+class Reminder(_Record):
+    """A decision's re-check reminder, claimed before Slack is asked to schedule it;
+    `scheduled_message_id` is Slack's id once it is scheduled."""
+
+    decision_id: int
+    user_id: str
+    channel: str
+    post_at: datetime
+    scheduled_message_id: str | None = None
+    created_at: datetime
+
+
+Vote = Literal["positive", "negative"]
+
+
+class FeedbackVote(_Record):
+    """One user's thumbs up or down on one recommendation message.
+
+    Filed under the message and its conversation (`conversation_key`). A decision pinned from
+    that conversation keeps the same key, so its votes are `Feedback.for_conversation` of the
+    record's `conversation_key`: votes cast before and after pinning alike.
+    """
+
+    team: str
+    channel: str
+    message_ts: str
+    user_id: str
+    conversation_key: str | None = None
+    vote: Vote

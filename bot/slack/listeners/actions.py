@@ -1,4 +1,5 @@
-"""Buttons: quick answers, Pin decision, What if..., Start over, Re-check, forget.
+"""Buttons: quick answers, Pin decision, What if..., Start over, Re-check, re-check reminders,
+feedback on recommendations, forget.
 
 A click acts on the conversation of the message it was pressed on (its container), never on one
 its value names; and a click on a message as it stood is handled once, however often it is
@@ -17,6 +18,7 @@ from slack_bolt import Ack, App, Respond
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
 from bot.slack.ids import Place
+from bot.store import FeedbackVote
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +142,28 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         else:
             advisor.poster.post(advisor.poster.open_dm(user), message)
 
+    def remind(body: dict[str, Any]) -> None:
+        try:
+            decision_id = int(str(_action(body).get("value", "")))
+        except ValueError:
+            return
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        if channel:
+            advisor.remind_recheck(decision_id, str(body["user"]["id"]), str(channel))
+
+    def feedback(body: dict[str, Any]) -> None:
+        vote = str(_action(body).get("value", "")).partition(":")[0]
+        place, where = place_of(body, once=False), _container(body)
+        if vote not in ("positive", "negative") or place is None or where is None:
+            return
+        team, channel, _, message_ts = where
+        known = advisor.store.conversations.exists(place.key)
+        advisor.record_feedback(FeedbackVote(
+            team=team, channel=channel, message_ts=message_ts, user_id=_user(body),
+            conversation_key=place.key if known else None,
+            vote="positive" if vote == "positive" else "negative"), place.reply_ts)
+
     def forget_confirm(body: dict[str, Any], respond: Respond) -> None:
         message = advisor.forget(_user(body))
         respond(text=message.text, blocks=message.blocks, replace_original=True)
@@ -154,5 +178,7 @@ def register(app: App, advisor: SlackAdvisor) -> None:
     app.action(_prefix(ids.OPEN_MODAL))(open_modal)
     app.action(_prefix(ids.OPEN_ANSWER))(ack_only)
     app.action(_prefix(ids.RECHECK))(ack=ack_only, lazy=[recheck])
+    app.action(_prefix(ids.REMIND_RECHECK))(ack=ack_only, lazy=[remind])
+    app.action(_prefix(ids.FEEDBACK))(ack=ack_only, lazy=[feedback])
     app.action(_prefix(ids.FORGET_CONFIRM))(ack=ack_only, lazy=[forget_confirm])
     app.action(_prefix(ids.FORGET_CANCEL))(ack=ack_only, lazy=[forget_cancel])

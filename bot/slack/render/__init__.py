@@ -9,7 +9,12 @@ from bot.slack.render.command_replies import (
     history_messages,
     recheck_message,
 )
-from bot.slack.render.decision import decision_summary
+from bot.slack.render.decision import (
+    decision_summary,
+    reminder_already_text,
+    reminder_message,
+    reminder_scheduled_text,
+)
 from bot.slack.render.facts_form import model_options, parse_facts_submission
 from bot.slack.render.messages import advice_messages, reply_messages
 from bot.slack.render.views import facts_modal, home_view, what_if_modal
@@ -27,6 +32,9 @@ __all__ = [
     "model_options",
     "parse_facts_submission",
     "recheck_message",
+    "reminder_already_text",
+    "reminder_message",
+    "reminder_scheduled_text",
     "reply_messages",
     "what_if_modal",
 ]

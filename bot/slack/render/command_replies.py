@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import wording
+from bot.render.titles import decision_title
 from bot.slack import ids
 from bot.slack.render.blocks import (
     FALLBACK_TEXT_MAX,
@@ -55,14 +56,15 @@ def recheck_message(record: DecisionRecord, new_result_recommendation: Choice | 
     old = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     new = wording.CHOICE_LABELS.get(str(new_result_recommendation), str(new_result_recommendation))
     pinned = f" (pinned {record.created_at.date().isoformat()})" if record.created_at else ""
-    title = escape(record.title)
+    named = decision_title(record, dated=False)
+    title = escape(named)
     if changed:
         verdict = (f":warning: *{title}*{pinned} has changed: it was *{escape(old)}*, "
                    f"today it is *{escape(new)}*.")
-        fallback = f"Re-check: {record.title} changed from {old} to {new}"
+        fallback = f"Re-check: {named} changed from {old} to {new}"
     else:
         verdict = f":white_check_mark: *{title}*{pinned} still holds: *{escape(new)}*."
-        fallback = f"Re-check: {record.title} still holds ({new})"
+        fallback = f"Re-check: {named} still holds ({new})"
     blocks = [section(verdict)]
     if prices_note:
         blocks.append(section(escape(prices_note)))
@@ -94,11 +96,15 @@ HELP_LINES = [
 ]
 
 
+HELP_FALLBACK = f"llm-advisor help: {ids.COMMAND}, {ids.COMMAND} <text>, help, history, forget"
+
+
 def help_message() -> SlackMessage:
-    blocks = [header("llm-advisor help"), *text_sections(HELP_LINES),
+    """The help text, written plain above and escaped here once: Slack would read
+    `<description>` as markup."""
+    blocks = [header("llm-advisor help"), *text_sections(escape(line) for line in HELP_LINES),
               *actions([button("Describe a workload", ids.OPEN_MODAL, "help", style="primary")])]
-    return SlackMessage(text=f"llm-advisor help: {ids.COMMAND}, {ids.COMMAND} <text>, help, "
-                             "history, forget", blocks=blocks)
+    return SlackMessage(text=escape(HELP_FALLBACK), blocks=blocks)
 
 
 def forget_confirm_message() -> SlackMessage:

@@ -109,14 +109,29 @@ def _context_line(rows: AdviceRows) -> Block:
 
 
 def advice_buttons(advice: Advice, key: str | None) -> list[Block]:
-    """Pin decision (not for a what-if), What if..., Start over. Each carries the conversation
-    key when it is known; the listeners act on the conversation of the message clicked and
-    refuse a key that names another."""
+    """Pin decision (not for a what-if), What if..., Start over, then thumbs up and down on the
+    recommendation. Each button carries the conversation key when it is known; the listeners act
+    on the conversation of the message clicked and refuse a key that names another."""
     elements = []
     if not advice.what_if:
         elements.append(button("Pin decision", ids.PIN_DECISION, key, style="primary"))
     elements += [button("What if...", ids.WHAT_IF, key), button("Start over", ids.START_OVER, key)]
-    return actions(elements)
+    return [*actions(elements), feedback_block()]
+
+
+def _feedback_button(emoji: str, vote: str, label: str) -> Block:
+    return {"text": {"type": "plain_text", "text": emoji, "emoji": True}, "value": vote,
+            "accessibility_label": label}
+
+
+def feedback_block() -> Block:
+    """Block Kit's feedback buttons (a context_actions block), each carrying its vote; the vote
+    is filed under the conversation of the message it is on."""
+    return {"type": "context_actions", "elements": [{
+        "type": "feedback_buttons", "action_id": ids.FEEDBACK,
+        "positive_button": _feedback_button("👍", "positive", "Helpful recommendation"),
+        "negative_button": _feedback_button("👎", "negative", "Not helpful"),
+    }]}
 
 
 def advice_messages(advice: Advice, key: str | None) -> list[SlackMessage]:

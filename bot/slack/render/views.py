@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import wording
+from bot.render.titles import decision_title, is_untitled
 from bot.slack import ids
 from bot.slack.render.blocks import (
     OPTION_TEXT_MAX,
@@ -32,6 +33,11 @@ from scoring import Policy
 View = dict[str, Any]
 FACTS_TITLE = "LLM advice"
 WHAT_IF_TITLE = "What if..."
+HOME_HOW_TO = (f"• `{ids.COMMAND}` opens a form for the facts\n"
+               f"• `{ids.COMMAND} <description>` starts a threaded conversation\n"
+               "• Mention me in a channel and I'll follow that thread\n"
+               f"• `{ids.COMMAND} history` lists your decisions, `{ids.COMMAND} help` the rest")
+"""How to start, written plain; escaped once where the Home tab is built."""
 HOME_DECISIONS_MAX = 40
 """Decisions listed on App Home; older ones are a `history` command away."""
 
@@ -128,13 +134,13 @@ def decision_line(record: DecisionRecord) -> str:
     """One stored decision in mrkdwn: title, recommendation, date, channel and link."""
     label = wording.CHOICE_LABELS.get(record.recommendation, record.recommendation)
     parts = [escape(label)]
-    if record.created_at is not None:
+    if record.created_at is not None and not is_untitled(record):  # else the title carries it
         parts.append(record.created_at.date().isoformat())
     if record.channel:
         parts.append(f"<#{record.channel}>")
     if record.permalink:
         parts.append(f"<{record.permalink}|thread>")
-    return f"*{escape(record.title)}*\n" + " · ".join(parts)
+    return f"*{escape(decision_title(record))}*\n" + " · ".join(parts)
 
 
 def recheck_button(record: DecisionRecord) -> Block | None:
@@ -150,10 +156,7 @@ def home_view(decisions: list[DecisionRecord], user_id: str) -> View:
         section(f"Hi <@{user_id}>. I help decide, per workload, between a proprietary model via "
                 "API, a self-hosted open-weight model, or both, with the cost arithmetic and "
                 "sources behind every answer."),
-        section(f"• `{ids.COMMAND}` opens a form for the facts\n"
-                f"• `{ids.COMMAND} <description>` starts a threaded conversation\n"
-                "• Mention me in a channel and I'll follow that thread\n"
-                f"• `{ids.COMMAND} history` lists your decisions, `{ids.COMMAND} help` the rest"),
+        section(escape(HOME_HOW_TO)),
         *actions([button("Describe a workload", ids.OPEN_MODAL, "home", style="primary")]),
         divider(),
         header("Your recent decisions"),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image, ImageFont
 
+from bot import wording
 from bot.render import chart
 from bot.render.chart import (
     API_COLOUR,
@@ -203,3 +204,17 @@ def test_a_label_is_rendered_once_and_reused(policy: Policy) -> None:
     cost_chart_png(_facts(), policy, None)
 
     assert chart._text_mask.cache_info().misses == drawn.misses
+
+
+def test_alt_text_names_the_costs_at_the_volume_and_both_break_evens(policy: Policy) -> None:
+    facts = _facts()
+    model = cost_model(facts, policy)
+    computed = model.break_even()
+    assert computed is not None
+    text = chart.cost_chart_alt_text(facts, policy, 500 * M)
+    assert text == (
+        "Chart of monthly cost against token volume: at your 300M tokens a month the API costs "
+        f"{wording.money(model.api_cost(300 * M))} and self-hosting (a10g-8b) "
+        f"{wording.money(model.self_host_cost(300 * M))} a month; self-hosting breaks even "
+        f"at {wording.tokens(computed)} tokens a month (500M used for scoring).")
+    assert chart.cost_chart_alt_text(_facts(monthly_tokens=None), policy, None) is None

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic import command
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
@@ -387,7 +388,8 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     store.migrate()
 
     with engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0003"
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert MigrationContext.configure(connection).get_current_revision() == head
     inspector = inspect(engine)
     assert "outbox" in inspector.get_table_names()
     assert {index["name"] for index in inspector.get_indexes("outbox")} == {

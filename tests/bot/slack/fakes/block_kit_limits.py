@@ -32,8 +32,13 @@ MIN_QUERY_LENGTH_DEFAULT = 3
 MIN_QUERY_LENGTH_MAX = OPTION_TEXT_MAX
 """A query longer than any option's text could match nothing; Slack documents only the default."""
 PRIVATE_METADATA_MAX = 3000
-MESSAGE_BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text"}
-VIEW_BLOCK_TYPES = MESSAGE_BLOCK_TYPES | {"input"}
+CONTEXT_ACTIONS_MAX = 5
+ACCESSIBILITY_LABEL_MAX = 75
+FEEDBACK_BUTTON_FIELDS = {"text", "value", "accessibility_label"}
+MESSAGE_BLOCK_TYPES = {"section", "header", "context", "actions", "divider", "image", "rich_text",
+                       "context_actions"}
+VIEW_BLOCK_TYPES = (MESSAGE_BLOCK_TYPES - {"context_actions"}) | {"input"}
+"""Context actions (feedback and icon buttons) are for messages only."""
 
 
 class _Checker:
@@ -157,11 +162,53 @@ class _Checker:
                 elements = []
             for index, element in enumerate(elements):
                 self.element(f"{where}.elements[{index}]", element)
+        elif kind == "context_actions":
+            elements = block.get("elements")
+            if not isinstance(elements, list) or not 1 <= len(elements) <= CONTEXT_ACTIONS_MAX:
+                self.fail(where, f"context_actions needs 1-{CONTEXT_ACTIONS_MAX} elements")
+                elements = []
+            for index, element in enumerate(elements):
+                self._context_action(f"{where}.elements[{index}]", element)
         elif kind == "input":
             self.text(f"{where}.label", block.get("label"), LABEL_MAX, ("plain_text",))
             if "hint" in block:
                 self.text(f"{where}.hint", block["hint"], LABEL_MAX, ("plain_text",))
             self.element(f"{where}.element", block.get("element"))
+
+    def _context_action(self, where: str, element: Any) -> None:
+        """A feedback_buttons or icon_button element: the only ones a context_actions block takes."""
+        if not isinstance(element, Mapping) or element.get("type") not in ("feedback_buttons",
+                                                                           "icon_button"):
+            kind = element.get("type") if isinstance(element, Mapping) else None
+            self.fail(where, f"context_actions takes feedback_buttons or icon_button, not {kind!r}")
+            return
+        self.identifier(where, "action_id", element.get("action_id"), self.action_ids)
+        if element["type"] == "icon_button":
+            if not isinstance(element.get("icon"), str) or not element["icon"]:
+                self.fail(where, "icon_button needs an icon")
+            self.text(f"{where}.text", element.get("text"), BUTTON_TEXT_MAX, ("plain_text",))
+            return
+        extra = set(element) - {"type", "action_id", "positive_button", "negative_button"}
+        if extra:
+            self.fail(where, f"feedback_buttons has unknown fields {sorted(extra)}")
+        for side in ("positive_button", "negative_button"):
+            self._feedback_button(f"{where}.{side}", element.get(side))
+
+    def _feedback_button(self, where: str, button: Any) -> None:
+        if not isinstance(button, Mapping):
+            self.fail(where, "is required: an object with text and value")
+            return
+        extra = set(button) - FEEDBACK_BUTTON_FIELDS
+        if extra:
+            self.fail(where, f"unknown fields {sorted(extra)}")
+        self.text(f"{where}.text", button.get("text"), BUTTON_TEXT_MAX, ("plain_text",))
+        value = button.get("value")
+        if not isinstance(value, str) or not value or len(value) > BUTTON_VALUE_MAX:
+            self.fail(where, f"value must be 1-{BUTTON_VALUE_MAX} characters")
+        label = button.get("accessibility_label")
+        if label is not None and (not isinstance(label, str) or not label
+                                  or len(label) > ACCESSIBILITY_LABEL_MAX):
+            self.fail(where, f"accessibility_label must be 1-{ACCESSIBILITY_LABEL_MAX} characters")
 
     def _section(self, where: str, block: Mapping[str, Any]) -> None:
         fields = block.get("fields")

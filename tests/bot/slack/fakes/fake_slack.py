@@ -69,6 +69,10 @@ MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.postEpheme
 VIEW_METHODS = frozenset({"views.open", "views.publish", "views.update", "views.push"})
 
 _FIRST_TS_MICROS = 1_712_345_678_000_100
+SCHEDULE_MAX_DAYS = 120
+"""How far ahead ``chat.scheduleMessage`` takes a ``post_at``."""
+ALT_TEXT_MAX = 1000
+"""The longest alt text ``files.getUploadURLExternal`` takes for an image."""
 
 TS = re.compile(r"^\d{9,10}\.\d{6}$")
 """What a Slack message timestamp looks like."""
@@ -293,6 +297,8 @@ class FakeSlack:
         """Messages the bot posted and has not deleted, by (channel, ts)."""
         self._statuses: dict[tuple[str, str], str] = {}
         """Assistant threads' statuses, by (channel, thread_ts); "" once cleared."""
+        self.scheduled: dict[str, dict[str, Any]] = {}
+        """Messages scheduled with ``chat.scheduleMessage``, by scheduled message id."""
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -460,6 +466,7 @@ class FakeSlack:
             self._views.clear()
             self._posted.clear()
             self._statuses.clear()
+            self.scheduled.clear()
 
     # ----------------------------------------------------------------- request handling
 
@@ -635,6 +642,27 @@ class FakeSlack:
     def _r_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._next_ts()}
 
+    def _r_chat_scheduleMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Like Slack: ``post_at`` is whole Unix seconds, in the future and at most
+        ``SCHEDULE_MAX_DAYS`` ahead (else ``invalid_time``, ``time_in_past``, ``time_too_far``)."""
+        post_at = params.get("post_at")
+        if isinstance(post_at, str) and post_at.isdigit():
+            post_at = int(post_at)
+        if isinstance(post_at, bool) or not isinstance(post_at, int):
+            raise _Refused("invalid_time")
+        now = time.time()
+        if post_at <= now:
+            raise _Refused("time_in_past")
+        if post_at > now + SCHEDULE_MAX_DAYS * 86_400:
+            raise _Refused("time_too_far")
+        channel = str(params.get("channel", ""))
+        scheduled_id = self._next_id("Q")
+        message = self._message(params, self._next_ts())
+        message.pop("ts")
+        self.scheduled[scheduled_id] = {"channel": channel, "post_at": post_at, "message": message}
+        return {"channel": channel, "scheduled_message_id": scheduled_id, "post_at": post_at,
+                "message": message}
+
     def _r_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = str(params.get("ts", ""))
         channel = str(params.get("channel", ""))
@@ -755,6 +783,9 @@ class FakeSlack:
         }
 
     def _r_files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        alt = params.get("alt_txt")
+        if alt is not None and (not isinstance(alt, str) or len(alt) > ALT_TEXT_MAX):
+            raise _Refused("invalid_arguments")
         file_id = self._next_id("F")
         return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
 

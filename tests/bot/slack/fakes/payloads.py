@@ -88,6 +88,29 @@ def message(
     return _thread(event, thread_ts, parent_user_id)
 
 
+def file_share(
+    text: str = "",
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    *,
+    team: str = TEAM_ID,
+    filename: str = "workload.pdf",
+) -> dict[str, Any]:
+    """A user sharing a file (``subtype: file_share``), with ``text`` as its message, often empty."""
+    event = message(text, user, channel, ts, thread_ts, channel_type, team=team)
+    event["subtype"] = "file_share"
+    event["upload"] = False
+    event["files"] = [{
+        "id": f"F{uuid.uuid4().hex[:10].upper()}", "name": filename, "title": filename,
+        "mimetype": "application/pdf", "filetype": "pdf", "user": user, "mode": "hosted",
+        "url_private": f"https://files.slack.com/files-pri/{team}-F1/{filename}",
+    }]
+    return event
+
+
 def bot_message(
     text: str,
     bot_id: str = OTHER_BOT_ID,

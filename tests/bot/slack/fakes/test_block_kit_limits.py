@@ -177,3 +177,48 @@ def test_check_options_limits_an_options_answer() -> None:
     assert check_options({"options": [option] * 100}) == []
     assert check_options({"options": [option] * 101}) == ["options: at most 100 options in a list"]
     assert check_options({"options": [{"text": {"type": "plain_text", "text": "o"}, "value": ""}]})
+
+
+def _feedback(**changes: Any) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "feedback_buttons", "action_id": "feedback",
+        "positive_button": {"text": {"type": "plain_text", "text": "👍"}, "value": "positive",
+                            "accessibility_label": "Helpful"},
+        "negative_button": {"text": {"type": "plain_text", "text": "👎"}, "value": "negative"},
+    }
+    element.update(changes)
+    return {"type": "context_actions", "elements": [element]}
+
+
+def test_check_message_accepts_feedback_buttons_in_context_actions() -> None:
+    icon = {"type": "icon_button", "icon": "trash", "text": {"type": "plain_text", "text": "Delete"},
+            "action_id": "delete", "value": "x"}
+    block = _feedback()
+    block["elements"].append(icon)
+    assert check_message({"text": "hi", "blocks": [section("hi"), block]}) == []
+
+
+def test_check_message_refuses_malformed_feedback_buttons() -> None:
+    no_value = {"text": {"type": "plain_text", "text": "👍"}}
+    markdown = {"text": {"type": "mrkdwn", "text": "*yes*"}, "value": "positive"}
+    blocks = [
+        _feedback(negative_button=None),
+        _feedback(positive_button=no_value),
+        _feedback(positive_button=markdown),
+        _feedback(style="primary"),
+        {"type": "context_actions", "elements": [button()]},
+        {"type": "context_actions", "elements": []},
+        {"type": "actions", "elements": _feedback()["elements"]},
+    ]
+    problems = check_message({"text": "hi", "blocks": blocks})
+    assert problems == [
+        "blocks[0].elements[0].negative_button: is required: an object with text and value",
+        "blocks[1].elements[0].positive_button: value must be 1-2000 characters",
+        "blocks[2].elements[0].positive_button.text: expected a text object of type plain_text",
+        "blocks[3].elements[0]: feedback_buttons has unknown fields ['style']",
+        "blocks[4].elements[0]: context_actions takes feedback_buttons or icon_button, not 'button'",
+        "blocks[5]: context_actions needs 1-5 elements",
+        "blocks[6].elements[0]: unknown element type 'feedback_buttons'",
+    ]
+    view = {"type": "home", "blocks": [_feedback()]}
+    assert check_view(view) == ["blocks[0]: block type 'context_actions' is not allowed here"]

@@ -28,7 +28,7 @@ def test_decision_summary_reads_like_a_decision_record(advice: Advice, slack_api
     assert "*Decision and why*\n" + f"{advice.factors[0].contribution:+.2f}" in body
     assert "*What would flip it*\n• " in body
     assert "*Sources*\n[1] *Guide 1* › Section 1" in body
-    assert "*Who*\n<@U123>" in body and "*Date*\n2026-03-04" in body
+    assert "*Who*\n<@U123>" in body and "*Decided*\n2026-03-04" in body
     assert f"<{LINK}|View the conversation>" in body
     assert f"Policy {record.policy_version} · guidance index idx-42 · decision #7" in body
     assert message.text == f"Decision: {label}: Email summaries"

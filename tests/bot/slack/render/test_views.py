@@ -92,8 +92,9 @@ def test_help_message_lists_commands(advice: Advice, slack_api: SlackApi) -> Non
     message = help_message()
     slack_api.post([message])
     body = "\n".join(texts(message.blocks))
-    for command in ("`/llm-advisor`", "`/llm-advisor <description>`", "help`", "history`",
-                    "forget`", "`status`", "`restart`", "`what if <change>`", "`add use case <name>`"):
+    for command in ("`/llm-advisor`", "`/llm-advisor &lt;description&gt;`", "help`", "history`",
+                    "forget`", "`status`", "`restart`", "`what if &lt;change&gt;`",
+                    "`add use case &lt;name&gt;`"):
         assert command in body
     assert [b["action_id"] for b in buttons(message.blocks)] == [ids.OPEN_MODAL]
 

@@ -1,0 +1,31 @@
+"""The Slack app manifests subscribe to every conversation type the bot follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFESTS = [ROOT / "deploy" / "slack-manifest.yaml", ROOT / "deploy" / "slack-manifest-socket-mode.yaml"]
+FOLLOWED = {"channels": "message.channels", "groups": "message.groups", "im": "message.im",
+            "mpim": "message.mpim"}
+"""Conversation type: the history scope `<type>:history` and the message event it needs."""
+
+
+def _load(path: Path) -> dict[str, Any]:
+    loaded = yaml.safe_load(path.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_every_followed_conversation_type_has_its_scope_and_message_event(path: Path) -> None:
+    manifest = _load(path)
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    for kind, event in FOLLOWED.items():
+        assert f"{kind}:history" in scopes, (path.name, kind)
+        assert event in events, (path.name, event)
