@@ -161,6 +161,7 @@ class FeedbackRow(Base):
     conversation_key: Mapped[str | None] = mapped_column(String(255))
     vote: Mapped[str] = mapped_column(String(16), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
 class AnchorRow(Base):

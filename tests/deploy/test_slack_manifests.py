@@ -29,3 +29,32 @@ def test_every_followed_conversation_type_has_its_scope_and_message_event(path: 
     for kind, event in FOLLOWED.items():
         assert f"{kind}:history" in scopes, (path.name, kind)
         assert event in events, (path.name, event)
+
+
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.name)
+def test_each_manifest_is_valid_against_slacks_manifest_schema(path: Path) -> None:
+    from tests.deploy.manifest_model import Manifest
+
+    manifest = Manifest.model_validate(_load(path))
+    assert manifest.features is not None and manifest.features.assistant_view is not None
+    prompts = manifest.features.assistant_view.suggested_prompts or []
+    assert 1 <= len(prompts) <= 4  # what assistant.threads.setSuggestedPrompts takes
+
+
+def test_the_manifest_model_refuses_what_slack_refuses() -> None:
+    from pydantic import ValidationError
+
+    from tests.deploy.manifest_model import Manifest
+
+    good = _load(MANIFESTS[0])
+    broken = [
+        {**good, "display_information": {**good["display_information"], "name": "x" * 36}},
+        {**good, "features": {**good["features"], "assistant_view": {"suggested_prompts": []}}},
+        {**good, "settings": {**good["settings"], "interactivity": {"request_url": "https://a"}}},
+        {**good, "oauth_config": {"scopes": {"bot": ["chat:write"], "bots": []}}},
+        {**good, "features": {**good["features"], "slash_commands": [{"command": "llm-advisor",
+                                                                      "description": "x"}]}},
+    ]
+    for manifest in broken:
+        with pytest.raises(ValidationError):
+            Manifest.model_validate(manifest)

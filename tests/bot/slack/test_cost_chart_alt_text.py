@@ -13,7 +13,7 @@ def test_the_cost_chart_is_uploaded_with_alt_text_giving_its_numbers(slack: Slac
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {COMPLETE}",
                                                ts=payloads.new_ts())))
     upload = slack.fake.wait_for("files.getUploadURLExternal")[0].params
-    advice = "\n".join(post["text"] + str(post["blocks"]) for post in slack.wait_posts(2))
+    advice = "\n".join(post["text"] + str(post["blocks"]) for post in slack.wait_posts(1))
     assert upload["alt_txt"] == (
         "Chart of monthly cost against token volume: at your 2M tokens a month the API costs "
         "$13.20 and self-hosting (h100x2-70b-fp8) $16,885 a month; self-hosting breaks even at "

@@ -25,7 +25,7 @@ def _pinned_summary(slack: Slack) -> tuple[str, dict[str, Any]]:
     """Pin a recommendation; the summary's ts and the summary as it stands with its buttons."""
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {COMPLETE}", ts=root)))
-    advice = slack.wait_posts(2)[-1]
+    advice = slack.wait_posts(1)[-1]
     pin = button(advice, ids.PIN_DECISION)
     slack.send(action_body(block_action(pin["action_id"], pin["value"], thread_ts=root,
                                         message_ts=payloads.new_ts())))
@@ -134,4 +134,7 @@ def test_the_fake_schedules_like_slack(slack: Slack) -> None:
             raise AssertionError(f"{post_at} was scheduled")
     ok = client.chat_scheduleMessage(channel="C1", post_at=now + 119 * DAY, text="hi", blocks=blocks)
     assert ok["scheduled_message_id"] in slack.fake.scheduled
+    assert [call.response["error"] for call in slack.fake.refusals() if call.response] == [
+        "time_in_past", "time_too_far", "invalid_time"]
+    slack.fake.reset()  # the refusals were the point; teardown checks the app made none
 

@@ -43,7 +43,7 @@ def test_votes_on_a_recommendation_are_kept_once_counted_and_thanked(
 ) -> None:
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {COMPLETE}", ts=root)))
-    slack.wait_posts(2)
+    slack.wait_posts(1)
     advice_call = slack.fake.calls("chat.postMessage")[-1]
     advice, advice_ts = advice_call.params, str((advice_call.response or {})["ts"])
     key = ids.conversation_key("T1", "C1", root)

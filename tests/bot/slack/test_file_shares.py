@@ -25,9 +25,9 @@ def test_a_bare_file_in_a_followed_thread_is_answered_in_the_thread(slack: Slack
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} about 3M tokens a day",
                                                ts=root)))
-    slack.wait_posts(2)
+    slack.wait_posts(1)
     slack.send(event_body(payloads.file_share(thread_ts=root)))
-    post = slack.wait_posts(3)[2]
+    post = slack.wait_posts(2)[1]
     assert (post["text"], post["thread_ts"]) == (FILES_UNREAD, root)
 
 

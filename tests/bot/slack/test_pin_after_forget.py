@@ -19,7 +19,7 @@ def test_pin_after_forget_tells_the_user_the_conversation_was_deleted(
 ) -> None:
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {COMPLETE}", ts=root)))
-    advice = slack.wait_posts(2)[-1]
+    advice = slack.wait_posts(1)[-1]
     confirm = json.loads(slack.send(command_body("forget")).body)
     element = button(confirm, ids.FORGET_CONFIRM)
     slack.send(action_body(block_action(element["action_id"], element.get("value"),

@@ -12,14 +12,15 @@ def test_a_quick_answer_is_acknowledged_with_the_label_the_user_pressed(slack: S
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} about 3M tokens a day",
                                                ts=root)))
-    slack.wait_posts(2)
-    asked = slack.fake.calls("chat.postMessage")[1]
+    slack.wait_posts(1)
+    asked = slack.fake.calls("chat.postMessage")[0]
     question = {**asked.params, "ts": (asked.response or {})["ts"]}
     element = button(question, ids.QUICK_ANSWER)
     label = element["text"]["text"]
     slack.send(action_body(block_action(element["action_id"], element["value"], thread_ts=root,
                                         message_ts=question["ts"],
                                         message_blocks=question["blocks"], button_text=label)))
-    reply = slack.wait_posts(3)[2]
-    assert f'(you chose "{label}")' in reply["text"], reply["text"]
+    reply = slack.wait_posts(2)[1]
+    shown = reply["text"] + str(reply["blocks"])
+    assert f'(you chose "{label}")' in shown, shown
     assert element["value"] not in reply["text"] and "(from \"set " not in str(reply["blocks"])

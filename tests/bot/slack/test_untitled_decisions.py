@@ -20,7 +20,7 @@ def test_home_and_history_name_an_untitled_decision_by_its_facts_and_date(
 ) -> None:
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {COMPLETE}", ts=root)))
-    advice = slack.wait_posts(2)[-1]
+    advice = slack.wait_posts(1)[-1]
     pin = button(advice, ids.PIN_DECISION)
     slack.send(action_body(block_action(pin["action_id"], pin["value"], thread_ts=root,
                                         message_ts=payloads.new_ts())))
