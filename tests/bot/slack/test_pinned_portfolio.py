@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.services import Services
 from bot.slack import ids
@@ -18,7 +19,7 @@ SECOND = ("approved vendors only, our internal ticket codes, 600M tokens a month
           "3 ML engineers running models in prod, batch is fine")
 
 
-def _portfolio_advice(slack: Slack) -> tuple[str, dict[str, object]]:
+def _portfolio_advice(slack: Slack) -> tuple[str, dict[str, Any]]:
     """The thread's one recommendation message, as it stands once the portfolio is scored."""
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {FIRST}", ts=root)))
