@@ -45,16 +45,19 @@ def _converse(slack: Slack) -> str:
                        event_id="EvLOGS")
     slack.send(first)
     slack.send(first, headers=retry_headers(1))
-    slack.wait_posts(2)
-    for count, text in zip((4, 6, 8), USER_TEXTS[1:], strict=True):
+    slack.fake.wait_for("chat.postMessage", 1, timeout=20, where=lambda call: call.ok)
+    for count, text in zip((2, 3, 4), USER_TEXTS[1:], strict=True):
         slack.send(event_body(payloads.message(text, ts=payloads.new_ts(), thread_ts=root)))
-        slack.wait_posts(count)
+        # One message per turn (a first attempt Slack failed and the client retried aside).
+        slack.fake.wait_for("chat.postMessage", count, timeout=20, where=lambda call: call.ok)
     slack.fake.wait_for("files.completeUploadExternal")
-    advice = next(post for post in reversed(slack.posts(root))
-                  if ids.PIN_DECISION in json.dumps(post.get("blocks") or []))
+    [advice_ts] = [str((call.response or {})["ts"]) for call in slack.fake.calls("chat.postMessage")
+                   if call.ok and ids.PIN_DECISION in json.dumps(call.params.get("blocks") or [])]
+    advice = slack.fake.posted("C1", advice_ts)  # the recommendation message as it stands
+    assert advice is not None and advice["thread_ts"] == root
     pin = button(advice, ids.PIN_DECISION)
     slack.send(action_body(block_action(pin["action_id"], pin["value"], thread_ts=root,
-                                        message_ts=root, message_blocks=advice["blocks"])))
+                                        message_ts=advice_ts, message_blocks=advice["blocks"])))
     slack.fake.wait_for("pins.add")
     slack.send(command_body(COMMAND_TEXT))
     return root

@@ -70,10 +70,13 @@ def _with_model(model: str) -> dict[str, Any]:
 def test_form_model_is_recorded_and_prices_the_answer(slack: Slack, services: Services) -> None:
     slack.send(action_body(view_submission(ids.FACTS_MODAL, _with_model("gpt-4o-mini"),
                                            private_metadata='{"channel": "C1", "user": "U1"}')))
-    slack.wait_posts(1)
-    slack.fake.wait_for("chat.update")
+    [root] = slack.wait_posts(1)
     posted = slack.fake.calls("chat.postMessage")[0].response
     assert posted is not None
+    # The recommendation is posted once, complete, and the model's price is in it.
+    assert "Recommendation" in root["text"] and "gpt-4o-mini" in str(root["blocks"])
+    slack.settle(0.5)
+    assert slack.fake.calls("chat.update") == []
     key = ids.conversation_key("T1", "C1", str(posted["ts"]))
     state = services.conversations.load(key)
     assert state.current.facts["api_model"].value == "gpt-4o-mini"

@@ -107,8 +107,16 @@ def test_replies_during_an_outage_are_posted_in_order_once_slack_is_back(
     assert advisor.delivery.sweep() == 0  # nothing stranded: only replies were owed
     posted = [c.params for c in fake.calls("chat.postMessage")]
     assert [p["text"] for p in posted] == [q.reply.text for q in queued]
+    assert len(posted) == 2  # one message per turn
     assert all(p["thread_ts"] == root for p in posted)
-    assert "Noted" in posted[0]["text"] and "2M" in " ".join(p["text"] for p in posted)
+    assert "Noted" in posted[0]["text"] and "?" in posted[0]["text"]
+    # The second turn's message is the recommendation, what was noted leading into it.
+    advice = posted[1]
+    assert advice["text"].startswith("Recommendation:") and advice["blocks"][0]["type"] == "header"
+    assert "Noted" in str(advice["blocks"]) and "2M" in str(advice["blocks"])
+    # Posted late, it is still the recommendation later turns edit in place.
+    ts = str((fake.calls("chat.postMessage")[1].response or {})["ts"])
+    assert advisor.store.anchors.pages(key, "recommendation") == [ts]
     assert not advisor.store.outbox.has_unsent(key)
     advisor.delivery.sweep()
     assert len(fake.calls("chat.postMessage")) == len(posted)  # each posted once
@@ -124,7 +132,10 @@ def test_a_turn_after_the_outage_posts_what_was_owed_first(
 
     bare_slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} public data, an email "
                                                     "summariser", ts=root)))
-    posts = bare_slack.wait_posts(2)
+    bare_slack.wait_posts(2)
+    bare_slack.settle()
+    posts = bare_slack.posts()
+    assert len(posts) == 2  # what was owed, then the turn's one message
     assert posts[0]["text"] == "owed from before"
     assert posts[1]["thread_ts"] == root and posts[1]["text"] != "owed from before"
 
@@ -133,8 +144,8 @@ def test_a_queued_reply_slack_refuses_for_good_is_dropped_and_the_rest_still_go(
         bare_app: ObservedApp, fake: FakeSlack) -> None:
     advisor = bare_app.advisor
     assert advisor is not None
-    key = ids.conversation_key(TEAM_ID, "C1", "5.0")
-    advisor.store.outbox.queue(key, [queued_reply("C1", _message(text), "5.0")
+    key = ids.conversation_key(TEAM_ID, "C1", "1712345600.000500")
+    advisor.store.outbox.queue(key, [queued_reply("C1", _message(text), "1712345600.000500")
                                       for text in ("gone", "kept")])
     fake.fail("chat.postMessage", error="channel_not_found")
 
@@ -148,7 +159,7 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
         bare_app: ObservedApp, fake: FakeSlack) -> None:
     advisor = bare_app.advisor
     assert advisor is not None
-    for thread in ("6.0", "7.0"):
+    for thread in ("1712345600.000600", "1712345600.000700"):
         advisor.store.outbox.queue(ids.conversation_key(TEAM_ID, "C1", thread),
                                     [queued_reply("C1", _message(f"reply in {thread}"), thread)])
     fake.status("chat.postMessage", code=503, times=1)
@@ -156,7 +167,9 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
     advisor.delivery.sweep()
 
     assert len(fake.calls("chat.postMessage")) == 1  # one try, not one per conversation
-    waiting = advisor.store.outbox.unsent(ids.conversation_key(TEAM_ID, "C1", "6.0"))
+    waiting = advisor.store.outbox.unsent(ids.conversation_key(TEAM_ID, "C1", "1712345600.000600"))
     assert waiting[0].attempts == 1 and waiting[0].last_error
     advisor.delivery.sweep()
-    assert [c.params["text"] for c in fake.calls("chat.postMessage")][1:] == ["reply in 6.0", "reply in 7.0"]
+    assert [c.params["text"] for c in fake.calls("chat.postMessage")][1:] == [
+        "reply in 1712345600.000600", "reply in 1712345600.000700"]
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.services import Services
 from bot.slack import ids
@@ -18,15 +19,25 @@ SECOND = ("approved vendors only, our internal ticket codes, 600M tokens a month
           "3 ML engineers running models in prod, batch is fine")
 
 
-def _portfolio_advice(slack: Slack) -> tuple[str, dict[str, object]]:
+def _portfolio_advice(slack: Slack) -> tuple[str, dict[str, Any]]:
+    """The thread's one recommendation message, as it stands once the portfolio is scored."""
     root = payloads.new_ts()
     slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} {FIRST}", ts=root)))
-    slack.wait_posts(2)
+    slack.wait_posts(1)
+    first = slack.fake.calls("chat.postMessage")[0].response
+    assert first is not None
+    recommendation_ts = str(first["ts"])
     slack.send(event_body(payloads.message("add use case ticket tagging", thread_ts=root)))
-    slack.wait_posts(4)
+    slack.wait_posts(2)
     slack.send(event_body(payloads.message(SECOND, thread_ts=root)))
-    posts = slack.wait_posts(6)
-    advice = next(p for p in reversed(posts) if "Hybrid" in str(p.get("text")))
+    posts = slack.wait_posts(3)
+    slack.fake.wait_for("chat.update", where=lambda c: c.params["ts"] == recommendation_ts
+                        and "Hybrid" in str(c.params.get("text")))
+    slack.settle(0.5)
+    assert len(slack.posts(root)) == 3
+    assert "Hybrid" not in str(posts[1].get("text")) and "Hybrid" in str(posts[2].get("text"))
+    advice = slack.fake.posted("C1", recommendation_ts)
+    assert advice is not None and "Hybrid" in str(advice.get("text"))
     return root, advice
 
 
