@@ -174,9 +174,6 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
         "reply in 1712345600.000600", "reply in 1712345600.000700"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "a turn rendered while the thread's first recommendation still waits in the outbox knows "
-    "no recommendation message to edit, so that message keeps the earlier facts"))
 def test_advice_given_and_changed_during_an_outage_is_one_recommendation_once_slack_is_back(
         bare_app: ObservedApp, bare_slack: Slack, fake: FakeSlack) -> None:
     advisor = bare_app.advisor
