@@ -13,7 +13,7 @@ from bot.render.chart import cost_chart_alt_text, cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
 from bot.slack.render import SlackMessage
-from bot.slack.render.messages import turn_messages
+from bot.slack.render.messages import advice_messages, turn_messages
 from bot.store import AnchorRef, Anchors, Events, QueuedMessage, QueuedReply
 from scoring import Policy, PriceCatalog
 
@@ -68,7 +68,36 @@ class SlackReplies:
         turn = turn_messages(replies, key, has_recommendation=bool(pages), link=link)
         posts = [queued_reply(channel, rendered, thread_ts) for rendered in turn.message]
         recommendation = self._recommendation(key, channel, thread_ts, turn.recommendation, pages)
+        if not pages and not turn.recommendation:
+            recommendation = self._pending(key, channel, thread_ts, replies)
         return [*posts, *recommendation] if turn.message_first else [*recommendation, *posts]
+
+    def _pending(self, key: str, channel: str, thread_ts: str | None,
+                 replies: Sequence[Reply]) -> list[QueuedReply]:
+        """A changed recommendation for a thread whose recommendation message is not known yet
+        (it still waits to be posted): edits resolved against it when they are sent."""
+        updates = [r for r in replies if r.kind == "update" and r.advice is not None]
+        if not updates or updates[-1].advice is None:
+            return []
+        return [QueuedReply(channel=channel, text=page.text, blocks=list(page.blocks),
+                            thread_ts=thread_ts,
+                            anchor=AnchorRef(key=key, name=RECOMMENDATION, page=index, pending=True))
+                for index, page in enumerate(advice_messages(updates[-1].advice, key))]
+
+    def _resolved(self, reply: QueuedReply) -> QueuedReply | None:
+        """A pending recommendation edit as an edit of the page it now replaces, or None when
+        the thread holds no such page; any other reply as it is."""
+        anchor = reply.anchor
+        if anchor is None or not anchor.pending:
+            return reply
+        pages = self.anchors.pages(anchor.key, anchor.name) if self.anchors is not None else []
+        if anchor.page >= len(pages):
+            return None
+        return reply.model_copy(update={"update_ts": pages[anchor.page],
+                                        "anchor": anchor.model_copy(update={"pending": False})})
+
+    def _resolve_all(self, replies: Sequence[QueuedReply]) -> list[QueuedReply]:
+        return [resolved for reply in replies if (resolved := self._resolved(reply)) is not None]
 
     def _recommendation(self, key: str, channel: str, thread_ts: str | None,
                         rendered: Sequence[SlackMessage],
@@ -97,15 +126,20 @@ class SlackReplies:
             self.anchors.record(reply.anchor, reply.channel, ts)
 
     def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
+        def resolved_work() -> list[QueuedReply]:
+            return self._resolve_all(work())
+
         if message.thread_ts:
             status = self.surface.status(message) if self.surface is not None else None
-            self.poster.post_with_working_signal(message.channel, message.thread_ts, work,
-                                                 self._sent, status)
+            self.poster.post_with_working_signal(message.channel, message.thread_ts,
+                                                 resolved_work, self._sent, status)
         else:
-            self.poster.deliver(work(), self._sent)
+            self.poster.deliver(resolved_work(), self._sent)
 
     def send(self, reply: QueuedReply) -> None:
-        self._sent(reply, self.poster.send(reply))
+        resolved = self._resolved(reply)
+        if resolved is not None:
+            self._sent(resolved, self.poster.send(resolved))
 
     def apologise(self, message: QueuedMessage) -> None:
         self.poster.try_ephemeral(message.channel, message.user, text_message(APOLOGY),

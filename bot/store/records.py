@@ -36,6 +36,10 @@ class AnchorRef(_Record):
     key: str
     name: str
     page: int = 0
+    pending: bool = False
+    """Rendered before the anchor's message was known (its first posting still waited to be
+    sent): when sent, it replaces page `page` as recorded by then, and is dropped if there is
+    none."""
 
 
 class QueuedReply(_Record):

@@ -173,3 +173,37 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
     assert [c.params["text"] for c in fake.calls("chat.postMessage")][1:] == [
         "reply in 1712345600.000600", "reply in 1712345600.000700"]
 
+
+def test_advice_given_and_changed_during_an_outage_is_one_recommendation_once_slack_is_back(
+        bare_app: ObservedApp, bare_slack: Slack, fake: FakeSlack) -> None:
+    advisor = bare_app.advisor
+    assert advisor is not None
+    root = payloads.new_ts()
+    bare_slack.send(event_body(payloads.app_mention(f"{payloads.BOT_MENTION} an email summariser", ts=root)))
+    bare_slack.wait_posts(1)
+    bare_slack.settle()
+    key = ids.conversation_key(TEAM_ID, "C1", root)
+
+    fake.status("chat.postMessage", code=503, times=1000)
+    bare_slack.send(event_body(payloads.message(
+        "public data, nothing sensitive. generic summaries, ~2M tokens a month", thread_ts=root,
+        ts=payloads.new_ts())))
+    _wait(lambda: advisor.store.outbox.has_unsent(key))
+    bare_slack.send(event_body(payloads.message("actually 10M tokens a day", thread_ts=root,
+                                                ts=payloads.new_ts())))
+    _wait(lambda: len(advisor.store.outbox.unsent(key)) >= 2)
+    bare_slack.settle()
+
+    fake.reset()  # Slack is back
+    advisor.delivery.sweep()
+    posted = fake.calls("chat.postMessage")
+    recommendations = [c for c in posted if c.params["blocks"][0]["type"] == "header"]
+    assert len(posted) == 2 and len(recommendations) == 1, [c.params["text"] for c in posted]
+    ts = str((recommendations[0].response or {})["ts"])
+    assert advisor.store.anchors.pages(key, "recommendation") == [ts]
+    short = posted[1].params
+    assert "300M tokens/month" in short["text"] and len(short["text"]) <= 1500
+    assert not advisor.store.outbox.has_unsent(key)
+    # The one recommendation message holds the facts as they stand after both turns.
+    now = fake.posted("C1", ts)
+    assert now is not None and "300M tokens/month" in str(now["blocks"])
