@@ -118,10 +118,31 @@ class TextFormatter(logging.Formatter):
                                      for k, v in fields.items())
 
 
+PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "bot.slack.bolt", "urllib3")
+"""Libraries whose DEBUG records carry request and message bodies: they log at INFO at most."""
+_BODY_LOGS = ("Invalid request signature detected",)
+"""Library messages that quote a request's body; only their first words are kept."""
+
+
+class BodylessFilter(logging.Filter):
+    """Drops what a library would quote of a request it refused: Bolt logs the whole body of
+    every request that fails signature verification. Users' words never reach the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(("slack_bolt", "bot.slack.bolt")):
+            return True
+        message = str(record.msg)
+        for opening in _BODY_LOGS:
+            if message.startswith(opening):
+                record.msg, record.args = f"{opening} (request not logged)", None
+        return True
+
+
 def build_handler(log_format: LogFormat, secrets: Iterable[str] = (),
                   stream: IO[str] | None = None) -> logging.Handler:
     """A stream handler (stderr by default) that adds the bound context, redacts, and formats."""
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.addFilter(BodylessFilter())
     handler.addFilter(ContextFilter())
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
@@ -140,5 +161,8 @@ def configure_logging(log_format: LogFormat, level: str = "INFO", secrets: Itera
     handler = build_handler(log_format, secrets, stream)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # At DEBUG these would write message text and request bodies; our own DEBUG records never do.
+    for name in PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(max(root.level, logging.INFO))
     logging.captureWarnings(True)
     return handler

@@ -3,6 +3,7 @@ threaded worker."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.observability import CONTENT_TYPE, Metrics
+from bot.slack import edge
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -93,8 +95,43 @@ class AdvisorWSGI:
                 # The app (which counts every request it dispatches) does not exist yet.
                 self.metrics.request_acked("unknown", 503, 0.0)
                 return _respond(start_response, "503 Service Unavailable", {"status": "starting"})
-            return self._handler(environ, start_response)  # type: ignore[no-any-return]
+            return self._events(environ, start_response)
         return _respond(start_response, "404 Not Found", {"error": "not found"})
+
+    def _events(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Refuse at the edge what Slack could not have sent, then let Bolt verify and answer;
+        whatever a bad request does inside Bolt, it gets a 4xx, never a 500."""
+        try:
+            length: int | None = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = None
+        body = None
+        if length is not None and 0 <= length <= edge.MAX_BODY:
+            body = environ["wsgi.input"].read(length) if length else b""
+        elif length is not None and length < 0:
+            length = None
+        headers = {key[5:].replace("_", "-").lower(): str(value) for key, value in environ.items()
+                   if key.startswith("HTTP_")}
+        headers["content-type"] = str(environ.get("CONTENT_TYPE") or "")
+        refusal = edge.check(headers, length, body)
+        if refusal is not None:
+            return self._refuse(start_response, environ, length, refusal)
+        assert body is not None
+        environ = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
+        try:
+            return self._handler(environ, start_response)  # type: ignore[no-any-return]
+        except Exception:  # a signed payload Bolt could not read: refused, and the worker lives
+            log.exception("slack request could not be read")
+            return self._refuse(start_response, environ, length,
+                                edge.Refusal(400, "payload Bolt could not read"))
+
+    def _refuse(self, start_response: StartResponse, environ: WSGIEnvironment,
+                length: int | None, refusal: edge.Refusal) -> list[bytes]:
+        self.metrics.request_acked("refused", refusal.status, 0.0)
+        log.warning("slack request refused", extra={
+            "method": environ.get("REQUEST_METHOD"), "path": environ.get("PATH_INFO"),
+            "size": length, "reason": refusal.reason, "status": refusal.status})
+        return _respond(start_response, refusal.status_line, {"error": refusal.reason})
 
 
 def run_gunicorn(build: Builder, host: str, port: int, threads: int,
