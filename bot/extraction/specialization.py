@@ -39,11 +39,12 @@ _SYSTEMS = (
 _KNOW = (
     r"(?:know|knows|knowing|knowledge|understand|understands|understanding|learn|learns|grasp|grok"
     r"|be familiar|familiar|familiarity|be aware|aware|be trained|trained|be fluent|fluent|speak|follow"
-    r"|follows|match|matches|stick to)"
+    r"|follows|stick to)"
 )
 # "we know our stack" is about the team, not the task.
 _NOT_THE_TEAM = "".join(f"(?<!\\b{who}\\s)" for who in (
-    "we", "i", "team", "they", "devs", "folks", "engineers", "everyone", "people", "you"))
+    "we", "i", "team", "they", "devs", "folks", "engineers", "everyone", "people", "you", "users",
+    "customers", "clients"))
 _STANDARD_CODES = (
     r"icd[- ]?(?:9|10|11)(?:[- ]cm|[- ]pcs)?|icd codes|cpt codes?|snomed(?:[- ]ct)?|loinc|hl7|fhir|hcpcs|"
     r"mesh terms|hs codes|naics|sic codes|cusip|isin|xbrl|edifact|x12|mil-spec|mil-std|iec 61131|"
