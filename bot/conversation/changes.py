@@ -111,6 +111,20 @@ def _named_settings(text: str) -> list[tuple[str, str, str]]:
     return found
 
 
+_BARE_AMOUNT = re.compile(r"\b\d+(?:\.\d+)?\s*(?:k|m|mm|b|bn|thousand|million|billion)\b(?!\s*(?:tokens?|%))",
+                          re.IGNORECASE)
+
+
+def _bare_amount_as_tokens(text: str) -> list[str]:
+    """A bare amount ("120M", "we expect 120M by next year") read as monthly tokens: with the
+    unit at the end, then with it right after the first amount with a magnitude."""
+    tries = [f"{text} tokens per month"]
+    amount = _BARE_AMOUNT.search(text)
+    if amount is not None:
+        tries.append(f"{text[:amount.end()]} tokens per month{text[amount.end():]}")
+    return tries
+
+
 def read_change(text: str, current: WorkloadFacts,
                 extractor: Callable[[str], Extraction]) -> tuple[Change, Extraction]:
     """What `text` imagines changing in `current`, and the extractor's own reading of it."""
@@ -124,10 +138,12 @@ def read_change(text: str, current: WorkloadFacts,
         if relative is not None:
             change.add("monthly_tokens", *relative)
         elif any(ch.isdigit() for ch in text):
-            retry = extractor(f"{text} tokens per month")
-            if retry.facts.monthly_tokens is not None:
-                change.add("monthly_tokens", retry.facts.monthly_tokens, text,
-                           retry.derivations.get("monthly_tokens", ""))
+            for retry_text in _bare_amount_as_tokens(text):
+                retry = extractor(retry_text)
+                if retry.facts.monthly_tokens is not None:
+                    change.add("monthly_tokens", retry.facts.monthly_tokens, text,
+                               retry.derivations.get("monthly_tokens", ""))
+                    break
     if "ml_expertise" not in change.values:
         hired = _hired(text, current.ml_expertise)
         if hired is not None:

@@ -48,6 +48,15 @@ _RECORD = re.compile(r"(?:yes|yep|yeah|y|record(?: it| that)?|it'?s real|real|a 
                      r"keep it|that'?s right|correct)")
 _WHAT_IF = re.compile(r"(?:no|nope|n|just a what-?if|what-?if|hypothetical(?:ly)?|just curious|"
                       r"don'?t record(?: it)?|only a what-?if|just asking)")
+# Adopting the what-if just shown: "record that", "let's go with that", "make that the plan";
+# words after it ("record that, we expect 120M") may restate the change as a fact.
+_ADOPT = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|sure|yes|yeah|yep|great|good|fine|alright|right|cool|perfect|then)\W+)*"
+    r"(?:(?:(?:please|let'?s|lets|we'?ll|we will|i'?ll)\s+)?(?:record|save|keep|adopt|use|go with|take|make)"
+    r"\s+(?:that|it|this|those|them)(?:\s+(?:the|our)\s+(?:new\s+)?(?:plan|figures?|numbers?|baseline))?"
+    r"(?:\s+(?:as\s+(?:a\s+)?(?:fact|real|the plan)|for real|official))?"
+    r"|(?:that'?s|that is|this is)\s+(?:the\s+|our\s+)(?:new\s+)?plan)\b",
+    re.IGNORECASE)
 _CORRECTION = re.compile(r"\b(?:actually|correction|sorry|i meant|we meant|scratch that|"
                          r"to be clear|not\b.{1,30}\bbut)\b", re.IGNORECASE)
 PRICE_FORMS = (("api_price_per_mtok",), ("api_input_price_per_mtok", "api_output_price_per_mtok"))
@@ -311,6 +320,9 @@ class Engine:
         pending = state.pending
         assert pending is not None
         answer = " ".join(text.lower().strip(" .!").split())
+        if pending.kind == "what_if":
+            state.pending = None
+            return self._adopt_what_if(state, pending, text)
         if pending.kind == "estimate" and not _RECORD.fullmatch(answer):
             state.pending = None
             return None
@@ -328,6 +340,36 @@ class Engine:
             return self._what_if(state, pending.words, values=pending.values)
         state.pending = None
         return None
+
+    def _adopt_what_if(self, state: ConversationState, pending: PendingChange, text: str
+                       ) -> list[Reply] | None:
+        """The last what-if recorded as fact when the user adopts it; a change stated in the same
+        message ("record that, we expect 120M") takes precedence for the facts it names. None
+        when the message does not adopt it."""
+        adopted = _ADOPT.match(text)
+        if adopted is None:
+            return None
+        values = dict(pending.values)
+        evidence = dict(pending.evidence)
+        derivations = dict(pending.derivations)
+        rest = text[adopted.end():].strip(" ,.;:!-")
+        if rest:
+            change, _ = read_change(rest, state.current.workload(), self.extractor)
+            values |= change.values
+            evidence |= change.words
+            derivations = {f: d for f, d in derivations.items() if f not in change.values}
+            derivations |= change.derivations
+        extraction = Extraction()
+        replies: list[Reply] = []
+        try:
+            for fact, value in values.items():
+                extraction = extraction.with_fact(fact, value, evidence.get(fact, text),
+                                                  derivations.get(fact, ""))
+        except ValidationError as exc:
+            return [Reply(kind="notice", text=f"I can't record that: {exc.errors()[0]['msg']}."),
+                    *self._continue(state, force_question=True)]
+        changed = self._apply(state, extraction, replies)
+        return replies + self._continue(state, changed=changed)
 
     def _skip(self, state: ConversationState, fact: str) -> list[Reply]:
         if fact not in state.skipped:
@@ -636,6 +678,10 @@ class Engine:
         reply = self._advise(state, variant, what_if=different)
         assert reply.advice is not None
         text = what_if_text(base, reply.advice.result, different, change.words, current)
+        state.pending = PendingChange(
+            values=dict(different), kind="what_if", words=change_text,
+            evidence={fact: change.words.get(fact, change_text) for fact in different},
+            derivations={f: d for f, d in change.derivations.items() if f in different})
         return [*notices, Reply(kind="what_if", text=text, advice=reply.advice)]
 
     def _add_use_case(self, state: ConversationState, name: str, replies: list[Reply]
@@ -645,6 +691,7 @@ class Engine:
                 state.current.name = name
             notice = Reply(kind="notice", text="This use case has no facts yet; tell me about it first.")
             return state, [*replies, notice, *self._continue(state, force_question=True)]
+        state.pending = None
         finished = state.current.model_copy(deep=True)
         finished.name = finished.name or f"use case {len(state.earlier) + 1}"
         state.earlier.append(finished)

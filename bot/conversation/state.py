@@ -60,8 +60,9 @@ class PendingChange(BaseModel):
     evidence: dict[str, str] = Field(default_factory=dict)
     derivations: dict[str, str] = Field(default_factory=dict)
     words: str = ""
-    kind: Literal["tentative", "estimate"] = "tentative"
-    """A hedged change to known facts, or an estimate from vague words waiting for a yes."""
+    kind: Literal["tentative", "estimate", "what_if"] = "tentative"
+    """A hedged change to known facts, an estimate from vague words waiting for a yes, or the
+    change the last what-if imagined, recorded if the user adopts it ("record that")."""
 
 
 _LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues")

@@ -109,5 +109,5 @@ def what_if_text(before: Recommendation, after: Recommendation, changes: Mapping
     outweighs = not_on_cost(after)
     if outweighs:
         lines.append(f"- {outweighs}")
-    lines.append("Your recorded facts are unchanged; say it as a fact to record it.")
+    lines.append("Your recorded facts are unchanged; say \"record that\" to keep this change.")
     return "\n".join(lines)

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.extraction.model import HINT
 from bot.extraction.rules import ONLY_DENIED_AFTER, Rule, any_of, rule, stated_outright
 
 FACT = "quality_bar"
 PEAK, STANDARD = "peak", "standard"
+
+_BAR = r"(?:quality(?:\s+bar)?|accuracy(?:\s+bar)?|(?:the\s+)?bar)"
+_LEVEL_VALUES = {
+    "moderate": STANDARD, "medium": STANDARD, "normal": STANDARD, "average": STANDARD, "middling": STANDARD,
+    "reasonable": STANDARD, "low": STANDARD, "lowish": STANDARD, "modest": STANDARD, "relaxed": STANDARD,
+    "mid": STANDARD, "high": PEAK, "very high": PEAK, "really high": PEAK, "extremely high": PEAK,
+    "highest": PEAK, "top": PEAK, "max": PEAK, "maximum": PEAK, "strict": PEAK, "demanding": PEAK,
+}  # fmt: skip
+_LEVELS = "|".join(sorted(_LEVEL_VALUES, key=len, reverse=True))
+
+
+def _level(match: re.Match[str]) -> str | None:
+    return _LEVEL_VALUES.get(" ".join((match["level"] or match["level2"]).split()))
+
 
 RULES: tuple[Rule, ...] = (
     stated_outright(FACT),
@@ -38,6 +54,12 @@ RULES: tuple[Rule, ...] = (
                       r"(?:a\s+)?(?:humans?|people|staff|our team|translators|editors|reviewers|agents"
                       r"|human\s+[a-z]+)\b"),
          STANDARD, HINT, negated=None),
+    # The bar named with a level: "quality bar is moderate", "a high accuracy bar".
+    rule(FACT, any_of(rf"\b{_BAR}\s+(?:is|'s|=|:|-|would be|will be)\s+"
+                      r"(?:only\s+|pretty\s+|fairly\s+|just\s+)?"
+                      rf"(?P<level>{_LEVELS})\b",
+                      rf"\b(?P<level2>{_LEVELS})\s+(?:quality\s+|accuracy\s+)?bar\b"),
+         _level, negated=None),
     rule(FACT, r"\b(?:can't|cannot|can not|couldn't)\s+afford\s+(?:any\s+)?(?:mistakes|errors|to be wrong"
                r"|to get (?:it|this) wrong|hallucinations|inaccurac\w+|screw[- ]?ups"
                r"|bad (?:answers|outputs))\b",

@@ -116,6 +116,14 @@ RULES: tuple[Rule, ...] = (
                       r"\bno restrictions?\b(?!\s+on\s+(?:latency|speed|quality|time|budget|cost))",
                       r"\bunrestricted\b", r"\bnot restricted\b"),
          ANYWHERE, self_negating=True),
+    # "data can leave, it's fine": allowed out with no condition attached.
+    rule(FACT, any_of(r"\b(?:data|it|everything|they|this|that|the content)\s+(?:can|may|is allowed to"
+                      r"|are allowed to|is free to|can safely)\s+(?:leave|go out(?:side)?"
+                      r"|be sent out(?:side)?|leave the (?:building|company|network|premises))\b",
+                      r"\b(?:fine|ok|okay|allowed)\s+for\s+(?:the\s+|our\s+)?(?:data|it)\s+to\s+leave\b"),
+         ANYWHERE,
+         unless_after=r"[^.;!?\n]{0,40}?\b(?:only|approved|dpa|baa|vendors? (?:we|with|under)|as long as"
+                      r"|provided|if|under|unless|eu|us|uk|region|encrypted|anonymi[sz]ed|redacted)\b"),
     # Approved vendors: agreements, allow-lists and regional endpoints.
     rule(FACT, r"\bhipaa[- ](?:compliant|eligible|certified|ready)\s+(?:vendors?|providers?|apis?|services?"
                r"|clouds?|endpoints?|offerings?|deployments?)\b", APPROVED),

@@ -31,6 +31,20 @@ _THINGS = (
     r"skus?|product codes|sku codes|nomenclature|coding system|coding scheme|rulebook|rule book|playbooks?|"
     r"shorthand|spec language|config language|billing codes|error codes)"
 )
+_SYSTEMS = (
+    r"(?:frameworks?|apis?|libraries|library|sdks?|codebase|code base|code|repos?|repositories|tools|tooling"
+    r"|services|systems|stack|platform|products?|processes|procedures|conventions|style guide|house style"
+    r"|style|tone|docs|documentation|wiki|runbooks?|policies|business logic|workflows?|data model|tables)"
+)
+_KNOW = (
+    r"(?:know|knows|knowing|knowledge|understand|understands|understanding|learn|learns|grasp|grok"
+    r"|be familiar|familiar|familiarity|be aware|aware|be trained|trained|be fluent|fluent|speak|follow"
+    r"|follows|stick to)"
+)
+# "we know our stack" is about the team, not the task.
+_NOT_THE_TEAM = "".join(f"(?<!\\b{who}\\s)" for who in (
+    "we", "i", "team", "they", "devs", "folks", "engineers", "everyone", "people", "you", "users",
+    "customers", "clients"))
 _STANDARD_CODES = (
     r"icd[- ]?(?:9|10|11)(?:[- ]cm|[- ]pcs)?|icd codes|cpt codes?|snomed(?:[- ]ct)?|loinc|hl7|fhir|hcpcs|"
     r"mesh terms|hs codes|naics|sic codes|cusip|isin|xbrl|edifact|x12|mil-spec|mil-std|iec 61131|"
@@ -59,6 +73,11 @@ RULES: tuple[Rule, ...] = (
                r"(?:domain[- ]specific|speciali[sz]ed|niche|technical|esoteric|specific to)\b",
          NICHE, negated=MODERATE),
     rule(FACT, rf"\b{_OURS}\s+(?:own\s+)?(?:[a-z]+\s+)?{_THINGS}\b", _unless_softened, negated=GENERAL),
+    # Knowing a team's own systems and ways is knowledge a general model lacks, but a lesser
+    # distance than codes or jargon nobody outside has seen.
+    rule(FACT, rf"{_NOT_THE_TEAM}\b{_KNOW}\s+(?:(?:about|with|of|in)\s+)?(?:all\s+|how\s+)?{_OURS}\s+"
+               rf"(?:own\s+)?(?:[a-z]+\s+){{0,2}}?{_SYSTEMS}\b",
+         MODERATE, negated=GENERAL),
     rule(FACT, rf"\b(?:{_STANDARD_CODES})\b", NICHE),
     rule(FACT, any_of(r"\b(?:contract|legal)\s+clauses?\b", r"\bpart numbers\b",
                       r"\bspecific to (?:our|the) (?:company|business|product|domain|industry|org"

@@ -61,6 +61,16 @@ _OPERATE = one_of(
     "hosting", "hosted", "operate", "operates", "operating", "operated", "self-host", "self-hosts",
     "self-hosted", "self-hosting", "maintain", "maintains", "maintained",
 )  # fmt: skip
+# People run clusters; "the app, which runs on our k8s cluster" is about the app.
+_PEOPLE = _SUBJECT.replace("|which", "", 1)
+_RUN_INFRA = one_of(
+    "run", "runs", "running", "ran", "manage", "manages", "managing", "managed", "operate", "operates",
+    "operating", "operated", "maintain", "maintains", "maintaining", "administer", "administers", "own",
+    "owns", "look after", "looks after",
+)  # fmt: skip
+_INFRA = (r"(?:k8s|kubernetes|eks|gke|aks|gpu (?:clusters?|nodes|fleet|servers|boxes|machines)|gpus?"
+          r"|clusters?)")
+_NOT_INFRA = r"\b(?:models?|llms?|inference|vllm|tgi|triton|ml)\b"
 _WEB_DEVS = (
     r"(?:web|frontend|front-end|backend|back-end|full[- ]?stack|app|mobile|product|rails|react|java|php"
     r"|\.net|devops|software|sre|ios|android|python|node)"
@@ -135,6 +145,13 @@ RULES: tuple[Rule, ...] = (
                r"(?:team|teams|org|department|group|function|squad|guild|platform)\b",
          STRONG, negated=NONE),
     rule(FACT, r"\bdata science\s+(?:team|teams|org|department|group|function)\b", SOME, negated=NONE),
+    # Running GPUs or clusters without models is infrastructure skill: some, not strong. Read
+    # before the track record so "we operate GPU clusters" is not taken for serving models.
+    rule(FACT, rf"(?:{_PEOPLE}|\b(?:platform|infra|infrastructure|devops|sre|ops|cloud)\s+"
+               r"(?:team|folks|engineers)\s+(?:already\s+|also\s+|currently\s+)?)"
+               rf"{_RUN_INFRA}\s+(?!(?:on|in|inside|within|atop|under)\b)(?:(?!{_NOT_INFRA})[^.;!?\n]){{0,30}}?"
+               rf"\b{_INFRA}\b",
+         SOME),
     # Track record: running models is strong, training or tinkering is some.
     rule(FACT, any_of(rf"{_SUBJECT}{_OPERATE}\s+{_MODELS}\b(?!{_IN_THE_PAST})",
                       rf"{_SUBJECT}(?:run|runs|running|ran|ship|ships|shipped|shipping|have|has|had)\s+{_MODELS}\b"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 class Case(NamedTuple):
     id: str
     message: str
-    facts: dict[str, str | int]
+    facts: dict[str, str | int | float]
 
 
 IN, APPROVED, ANY = "in_house_only", "approved_vendors", "unrestricted"
@@ -856,8 +856,47 @@ MORE_PHRASINGS = [
     ),
 ]
 
+# Answers as people give them to the bot's questions, and the plain statements near them that
+# must keep their reading (or stay unread).
+ANSWERS_IN_PASSING = [
+    Case("know-internal-frameworks", "it needs to know our internal frameworks pretty well",
+         {"specialization": "moderate"}),
+    Case("understand-internal-apis", "it has to understand our internal APIs",
+         {"specialization": "moderate"}),
+    Case("follow-house-style", "it should follow our house style", {"specialization": "moderate"}),
+    Case("not-know-internal-tools", "it doesn't need to know our internal tools",
+         {"specialization": "general"}),
+    Case("know-internal-jargon", "it needs to know our internal jargon", {"specialization": "niche"}),
+    Case("company-specific-jargon", "lots of company-specific jargon", {"specialization": "niche"}),
+    Case("team-knows-our-stack", "we know our stack really well", {}),
+    Case("bot-calls-internal-apis", "the bot calls our internal APIs", {}),
+    Case("matches-users-to-products", "a recommender that matches users to our products", {}),
+    Case("customers-understand-products", "so customers understand our products better", {}),
+    Case("platform-team-runs-gpus", "we have a platform team of 3 who run k8s and GPUs already",
+         {"ml_expertise": "some"}),
+    Case("infra-team-gpu-clusters", "our infra team runs GPU clusters", {"ml_expertise": "some"}),
+    Case("operate-gpu-cluster", "we operate a GPU cluster", {"ml_expertise": "some"}),
+    Case("run-models-in-prod", "we run models in prod", {"ml_expertise": "strong"}),
+    Case("app-runs-on-k8s", "the app, which runs on kubernetes, gets 10M tokens a month",
+         {"monthly_tokens": 10_000_000}),
+    Case("we-run-on-k8s", "we run on k8s", {}),
+    Case("run-models-on-k8s", "we run our models on k8s in prod", {"ml_expertise": "strong"}),
+    Case("nobody-done-ml", "nobody here has done ML", {"ml_expertise": "none"}),
+    Case("data-can-leave", "data can leave, it's fine", {"data_residency": ANY}),
+    Case("fine-for-data-to-leave", "it's fine for the data to leave", {"data_residency": ANY}),
+    Case("data-can-leave-approved", "data can leave but only to approved vendors",
+         {"data_residency": APPROVED}),
+    Case("data-can-leave-if", "data can leave the building if it's anonymised", {}),
+    Case("data-cant-leave", "data can't leave", {}),
+    Case("quality-bar-moderate", "quality bar is moderate", {"quality_bar": "standard"}),
+    Case("moderate-quality-bar", "a moderate quality bar", {"quality_bar": "standard"}),
+    Case("quality-bar-high", "the quality bar is high", {"quality_bar": "peak"}),
+    Case("high-quality-output", "high quality output", {}),
+]
+
 
 CASES: list[Case] = [
+    *ANSWERS_IN_PASSING,
     *RESIDENCY,
     *VOLUME,
     *NOT_VOLUMES,

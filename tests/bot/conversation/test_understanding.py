@@ -103,6 +103,44 @@ def test_a_tentative_change_is_asked_about_not_recorded(talk: Dialogue) -> None:
     assert talk.facts()["monthly_tokens"] == 2_000_000_000
 
 
+@pytest.mark.parametrize("adopt", ["record that", "ok record that", "let's go with that",
+                                   "make that the plan", "Sure, record it."])
+def test_adopting_a_what_if_records_its_change(talk: Dialogue, adopt: str) -> None:
+    before = _advised(talk)
+    assert talk.say("what if volume tripled?")[-1].kind == "what_if"
+    assert talk.facts() == before
+    replies = talk.say(adopt)
+    assert talk.facts() == before | {"monthly_tokens": 24_000_000}
+    assert talk.state.current.facts["monthly_tokens"].evidence == "tripled"
+    assert talk.state.pending is None
+    assert "I couldn't find workload facts" not in " ".join(r.text for r in replies)
+
+
+def test_a_figure_given_when_adopting_a_what_if_is_the_one_recorded(talk: Dialogue) -> None:
+    before = _advised(talk)
+    talk.say("what if volume tripled?")
+    talk.say("ok record that, we expect 120M by next year")
+    assert talk.facts() == before | {"monthly_tokens": 120_000_000}
+    assert talk.state.current.facts["monthly_tokens"].evidence == "we expect 120M by next year"
+
+
+def test_a_what_if_is_not_recorded_by_a_later_unrelated_message(talk: Dialogue) -> None:
+    before = _advised(talk)
+    talk.say("what if latency were relaxed")
+    talk.say("yes")
+    talk.say("record that")
+    assert talk.facts() == before
+    assert talk.state.pending is None
+
+
+def test_a_what_if_is_not_carried_to_the_next_use_case(talk: Dialogue) -> None:
+    _advised(talk)
+    talk.say("what if volume tripled?")
+    talk.say("add use case billing")
+    talk.say("record that")
+    assert "monthly_tokens" not in talk.facts()
+
+
 def test_a_question_asked_twice_is_rephrased_then_skipped(talk: Dialogue) -> None:
     talk.say("about 50M tokens a month")
     first = talk.state.asked

@@ -37,6 +37,17 @@ ISSUE_PHRASINGS = (
     "why not an API?",
     "is 20M enough to self-host?",
     "what if we used gpt-4o-mini",
+    "it needs to know our internal frameworks pretty well",
+    "it has to understand our internal APIs",
+    "lots of company-specific jargon",
+    "we have a platform team of 3 who run k8s and GPUs already",
+    "our infra team runs GPU clusters",
+    "nobody here has done ML",
+    "ok record that, we expect 120M by next year",
+    "let's go with that",
+    "make that the plan",
+    "data can leave, it's fine",
+    "quality bar is moderate",
 )
 
 
