@@ -81,26 +81,26 @@ def test_replicas_share_conversations_dedupe_and_decisions(cluster: Cluster) -> 
     body = event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day", ts=root))
     with ThreadPoolExecutor(2) as pool:
         assert list(pool.map(lambda n: cluster.send(n, body), (0, 1))) == [200, 200]
-    cluster.wait_thread(root, 2)
+    cluster.wait_thread(root, 1)
     time.sleep(1.5)
-    assert len(cluster.posts(root)) == 2
+    assert len(cluster.posts(root)) == 1
 
     # The messages of one thread, alternating between replicas, make one conversation.
     replies = ["approved vendors under our DPA are fine", "our internal product codes and jargon",
                "3 ML engineers who run models in prod"]
-    expected = 2
+    expected = 1
     for n, text in enumerate(replies):
         event = event_body(payloads.message(text, ts=payloads.new_ts(), thread_ts=root))
         assert cluster.send((n + 1) % 2, event) == 200
-        expected += 2
-        cluster.wait_thread(root, expected - 1)
+        expected += 1  # one message per turn
+        cluster.wait_thread(root, expected)
     facts = cluster.facts(root)
     assert {"monthly_tokens", "data_residency", "specialization", "ml_expertise"} <= set(facts)
 
     # A decision pinned through one replica shows in history through the other.
     advised = payloads.new_ts()
     cluster.send(0, event_body(payloads.app_mention(f"{MENTION} {COMPLETE}", ts=advised)))
-    advice = cluster.wait_thread(advised, 2)[-1]
+    advice = cluster.wait_thread(advised, 1)[-1]
     from tests.bot.slack.fakes.signing import action_body, block_action
     from tests.helpers.slack import button
 
@@ -119,15 +119,15 @@ def test_replica_killed_mid_conversation_resumes_without_loss_or_duplicates(clus
     root = payloads.new_ts()
     assert cluster.send(0, event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day",
                                                            ts=root))) == 200
-    cluster.wait_thread(root, 2)
+    cluster.wait_thread(root, 1)
     cluster.replicas[0].kill()
     cluster.replicas[0].start()
     event = event_body(payloads.message("approved vendors only", ts=payloads.new_ts(), thread_ts=root))
     assert cluster.send(0, event) == 200
-    posts = cluster.wait_thread(root, 4)
+    posts = cluster.wait_thread(root, 2)
     time.sleep(1.5)
-    assert len(cluster.posts(root)) == 4, "each message answered once"
-    assert "Noted: Data residency" in str(posts[2]["text"])
+    assert len(cluster.posts(root)) == 2, "each message answered once"
+    assert "Noted: Data residency" in str(posts[1]["text"])
     assert cluster.facts(root) == {"monthly_tokens": 90_000_000, "data_residency": "approved_vendors"}
 
 
@@ -144,12 +144,12 @@ def test_chroma_down_gives_advice_without_sources_until_it_returns(
         try:
             down = payloads.new_ts()
             cluster.send(0, event_body(payloads.app_mention(f"{MENTION} {COMPLETE}", ts=down)))
-            advice = cluster.wait_thread(down, 2)
+            advice = cluster.wait_thread(down, 1)
             assert "Given without sources" in json.dumps(advice)
             with servers.chroma_server(chroma_path, port):
                 back = payloads.new_ts()
                 cluster.send(0, event_body(payloads.app_mention(f"{MENTION} {COMPLETE}", ts=back)))
-                again = json.dumps(cluster.wait_thread(back, 2))
+                again = json.dumps(cluster.wait_thread(back, 1))
                 assert "Given without sources" not in again and "[1]" in again
         finally:
             replica.stop()
@@ -175,7 +175,7 @@ def test_database_outage_gets_an_apology_and_the_bot_recovers(tmp_path: Path, po
             after = payloads.new_ts()
             cluster.send(0, event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day",
                                                             ts=after)))
-            posts = cluster.wait_thread(after, 2, timeout=60)
+            posts = cluster.wait_thread(after, 1, timeout=60)
             assert "Noted: Monthly token volume" in str(posts[0]["text"])
         finally:
             replica.stop()
