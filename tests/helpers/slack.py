@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.response import BoltResponse
 
+from bot.slack import ids
 from tests.bot.slack.fakes import FakeSlack
 from tests.bot.slack.fakes.fake_slack import Call
 from tests.bot.slack.fakes.signing import bolt_request
@@ -54,3 +55,20 @@ def button(message: dict[str, Any], prefix: str) -> dict[str, Any]:
             if str(element.get("action_id", "")).startswith(prefix):
                 return dict(element)
     raise AssertionError(f"no {prefix} button in {json.dumps(message)[:500]}")
+
+
+def selected(value: str) -> dict[str, Any]:
+    """A static select's state in a view submission, with `value` chosen."""
+    return {"type": "static_select", "selected_option": {"value": value}}
+
+
+FACTS_FORM: dict[str, dict[str, dict[str, Any]]] = {
+    ids.INPUT_NAME: {ids.INPUT_NAME: {"type": "plain_text_input", "value": "Ticket triage"}},
+    ids.INPUT_RESIDENCY: {ids.INPUT_RESIDENCY: selected("approved_vendors")},
+    ids.INPUT_SPECIALIZATION: {ids.INPUT_SPECIALIZATION: selected("niche")},
+    ids.INPUT_TOKENS: {ids.INPUT_TOKENS: {"type": "number_input", "value": "3"}},
+    ids.INPUT_TOKEN_UNIT: {ids.INPUT_TOKEN_UNIT: selected("1e6/day")},
+    ids.INPUT_ML: {ids.INPUT_ML: selected("strong")},
+    ids.INPUT_LATENCY: {ids.INPUT_LATENCY: selected("interactive")},
+}
+"""The facts form filled in: a named niche workload at 3M tokens a day (90M a month)."""

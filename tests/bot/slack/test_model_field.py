@@ -19,8 +19,8 @@ from tests.bot.slack.fakes.signing import (
     command_body,
     view_submission,
 )
-from tests.bot.slack.test_actions_and_commands import FORM
 from tests.helpers.prices import pinned_prices
+from tests.helpers.slack import FACTS_FORM as FORM
 from tests.helpers.slack import Slack
 
 

@@ -10,23 +10,11 @@ from bot.services import Services
 from bot.slack import ids
 from tests.bot.slack.fakes import payloads
 from tests.bot.slack.fakes.signing import action_body, block_action, event_body, view_submission
+from tests.helpers.slack import FACTS_FORM as FORM
 from tests.helpers.slack import Slack, button
 
 MENTION = payloads.BOT_MENTION
 COMPLETE = "public data, nothing sensitive. generic email summaries, ~2M tokens a month"
-def _select(value: str) -> dict[str, Any]:
-    return {"type": "static_select", "selected_option": {"value": value}}
-
-
-FORM = {
-    ids.INPUT_NAME: {ids.INPUT_NAME: {"type": "plain_text_input", "value": "Ticket triage"}},
-    ids.INPUT_RESIDENCY: {ids.INPUT_RESIDENCY: _select("approved_vendors")},
-    ids.INPUT_SPECIALIZATION: {ids.INPUT_SPECIALIZATION: _select("niche")},
-    ids.INPUT_TOKENS: {ids.INPUT_TOKENS: {"type": "number_input", "value": "3"}},
-    ids.INPUT_TOKEN_UNIT: {ids.INPUT_TOKEN_UNIT: _select("1e6/day")},
-    ids.INPUT_ML: {ids.INPUT_ML: _select("strong")},
-    ids.INPUT_LATENCY: {ids.INPUT_LATENCY: _select("interactive")},
-}
 
 
 def _posted(slack: Slack, count: int) -> list[dict[str, Any]]:
