@@ -97,7 +97,8 @@ def what_if_text(before: Recommendation, after: Recommendation, changes: Mapping
         imagined.append(f"{shown} (from \"{said}\"{was})" if said else f"{shown}{was}")
     lines = [f"What if {'; '.join(imagined)}: {wording.headline(after)}."]
     if before.recommendation == after.recommendation:
-        lines.append("That is the same as the answer on your facts.")
+        # Named, since the answer on the facts may have moved since the user last saw one.
+        lines.append(f"On your facts it is the same: {wording.headline(before)}.")
     else:
         lines.append(f"On your facts it is {wording.headline(before)}.")
     lines.extend(f"- {line}" for line in factor_moves(before, after))
