@@ -73,6 +73,11 @@ RULES: tuple[Rule, ...] = (
                r"(?:domain[- ]specific|speciali[sz]ed|niche|technical|esoteric|specific to)\b",
          NICHE, negated=MODERATE),
     rule(FACT, rf"\b{_OURS}\s+(?:own\s+)?(?:[a-z]+\s+)?{_THINGS}\b", _unless_softened, negated=GENERAL),
+    # A label set of the team's own ("our ~200 internal categories") is told to the model in the
+    # prompt: more than a general task, less than codes and jargon it has never seen.
+    rule(FACT, rf"\b{_OURS}\s+(?:~\s*)?(?:\d[\d,.]*\s*k?\+?\s+)?(?:own\s+|internal\s+|custom\s+)?"
+               rf"(?:categories|labels|label set|classes|intents|ticket types)\b",
+         MODERATE, negated=GENERAL),
     # Knowing a team's own systems and ways is knowledge a general model lacks, but a lesser
     # distance than codes or jargon nobody outside has seen.
     rule(FACT, rf"{_NOT_THE_TEAM}\b{_KNOW}\s+(?:(?:about|with|of|in)\s+)?(?:all\s+|how\s+)?{_OURS}\s+"

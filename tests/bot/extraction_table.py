@@ -213,6 +213,10 @@ LATENCY = [
 SPECIALIZATION = [
     Case("own-templates", "output has to follow our own templates", {"specialization": "niche"}),
     Case("internal-codes", "lots of internal codes and jargon", {"specialization": "niche"}),
+    Case("own-categories", "tag incoming support emails with our ~200 internal categories",
+         {"specialization": "moderate"}),
+    Case("own-ticket-types", "route them to our 12 ticket types", {"specialization": "moderate"}),
+    Case("generic-categories", "the categories are generic", {}),
     Case("contract-clauses", "it has to understand our contract clauses", {"specialization": "niche"}),
     Case("icd10", "map clinician notes to ICD-10 codes", {"specialization": "niche"}),
     Case("part-numbers", "proprietary part numbers everywhere", {"specialization": "niche"}),
