@@ -103,8 +103,10 @@ class Replica:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; `cut()` drops every connection and refuses new
-    ones until `restore()`, which is how a database restart looks to a client."""
+    """Forwards 127.0.0.1:<port> to a target. `cut()` drops every connection and refuses new
+    ones until `restore()`, which is how a database restart looks to a client; `blackhole()`
+    keeps every connection open and accepts new ones but passes nothing either way, which is how
+    a network that stopped answering looks."""
 
     def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
         import threading
@@ -113,8 +115,11 @@ class TcpProxy:
         self.port = free_port()
         self._open = threading.Event()
         self._open.set()
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
+        self._held: list[socket.socket] = []
         self._stopped = False
         self._listener = socket.create_server(("127.0.0.1", self.port))
         self._listener.settimeout(0.2)
@@ -134,21 +139,30 @@ class TcpProxy:
             if not self._open.is_set():
                 client.close()
                 continue
+            if not self._flowing.is_set():
+                with self._lock:
+                    self._held.append(client)  # accepted, never answered
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)  # the timeout was for connecting; idle connections stay
             with self._lock:
                 self._sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                # In a black hole, what arrives is swallowed and nothing more is sent.
+                while not self._flowing.is_set() and not self._stopped:
+                    data = b""
+                    self._flowing.wait(0.1)
+                if data:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
@@ -165,11 +179,20 @@ class TcpProxy:
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
 
+    def blackhole(self) -> None:
+        self._flowing.clear()
+
     def restore(self) -> None:
         self._open.set()
+        self._flowing.set()
+        with self._lock:
+            held, self._held = self._held, []
+        for sock in held:
+            sock.close()
 
     def close(self) -> None:
         self._stopped = True
+        self.restore()
         self.cut()
         self._listener.close()
         self._thread.join(timeout=5)

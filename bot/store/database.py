@@ -9,17 +9,27 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.store.errors import StoreUnavailable
 from bot.store.migrations import upgrade_to_head
+from bot.store.watchdog import Watchdog
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-POSTGRES_CONNECT_TIMEOUT_S = 10
+POSTGRES_CONNECT_TIMEOUT_S = 3
+"""How long opening a PostgreSQL connection may take, handshake included."""
+POSTGRES_STATEMENT_TIMEOUT_MS = 5_000
+"""The server cancels any statement running longer (lock waits included)."""
+POSTGRES_CALL_LIMIT_S = 6.0
+"""The most a connection may stay checked out (a transaction): past it the watchdog cuts it,
+whatever the network does. Every transaction the bot runs takes milliseconds."""
+POOL_TIMEOUT_S = 5
+"""How long a caller waits for a free pooled connection."""
 
 Clock = Callable[[], datetime]
 
@@ -41,15 +51,72 @@ def safe_name(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for `url`; for SQLite the parent directory is created and WAL is switched on."""
+def create_store_engine(url: str, watchdog: Watchdog | None = None) -> Engine:
+    """An engine for `url`; for SQLite the parent directory is created and WAL is switched on.
+    For PostgreSQL every call is bounded: connecting, each statement, and (with `watchdog`)
+    each checkout as a whole."""
     parsed = make_url(normalize_url(url))
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     if parsed.get_backend_name() != "postgresql":
         raise ValueError(f"unsupported database {safe_name(parsed)}: use sqlite or postgresql+psycopg")
-    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    return _postgres_engine(parsed, watchdog)
+
+
+def _postgres_engine(url: URL, watchdog: Watchdog | None) -> Engine:
+    options = url.query.get("options", "")
+    if isinstance(options, tuple):
+        options = " ".join(options)
+    url = url.update_query_dict(
+        {"options": f"{options} -c statement_timeout={POSTGRES_STATEMENT_TIMEOUT_MS}".strip()})
+    engine = create_engine(url, pool_timeout=POOL_TIMEOUT_S,
+                           connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S})
+
+    # The pre-ping runs here, under the watchdog, rather than as the pool's own `pool_pre_ping`,
+    # which would run before any checkout hook and so could block unbounded on a dead network.
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if watchdog is not None and not _UNBOUNDED.active:
+            watchdog.arm(id(dbapi_connection), dbapi_connection.fileno())
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if watchdog is not None:
+                watchdog.disarm(id(dbapi_connection))
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool replaces the connection and tries once more.
+                raise DisconnectionError("connection lost; reconnecting") from error
+            raise
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        if watchdog is not None and dbapi_connection is not None:
+            watchdog.disarm(id(dbapi_connection))
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(dbapi_connection: Any, _record: Any, _error: Any) -> None:
+        if watchdog is not None and dbapi_connection is not None:
+            watchdog.disarm(id(dbapi_connection))
+
+    return engine
+
+
+class _Unbounded(threading.local):
+    active = False
+
+
+_UNBOUNDED = _Unbounded()
+"""Set while this thread runs work that may legitimately take long (migrations)."""
+
+
+@contextmanager
+def unbounded() -> Iterator[None]:
+    """Connections checked out in this block are not cut by the watchdog."""
+    before, _UNBOUNDED.active = _UNBOUNDED.active, True
+    try:
+        yield
+    finally:
+        _UNBOUNDED.active = before
 
 
 def _sqlite_engine(url: URL) -> Engine:
@@ -72,6 +139,10 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+class _NeverRaised(Exception):
+    """Stands in for driver errors a backend never raises past SQLAlchemy."""
+
+
 class Database:
     """One engine and its transactions; safe to share between threads and, through the database
     itself, between processes."""
@@ -80,9 +151,13 @@ class Database:
         url = normalize_url(url)
         self.name = safe_name(url)
         """The database, password masked: fit for messages and logs."""
-        self.engine = create_store_engine(url)
+        self.watchdog = Watchdog(POSTGRES_CALL_LIMIT_S)
+        self.engine = create_store_engine(url, self.watchdog)
         self.clock = clock
         self._password = self.engine.url.password
+        dbapi = self.engine.dialect.loaded_dbapi
+        self._driver_errors: type[Exception] = (
+            dbapi.OperationalError if self.engine.dialect.name == "postgresql" else _NeverRaised)
         # SQLite lets one connection write at a time and makes the others sleep and retry
         # (1, 2, 5, 10... ms); taking turns here instead keeps each transaction's wait short.
         self._turns: AbstractContextManager[Any] = (
@@ -97,15 +172,15 @@ class Database:
 
     def migrate(self) -> None:
         """Upgrade the schema to the newest revision; safe to call on every start."""
-        with self.unavailable():
+        with self.unavailable(), unbounded():
             upgrade_to_head(self.engine)
 
     def ping(self) -> bool:
-        """True when the database answers a trivial query."""
+        """True when the database answers a trivial query (within the call limits above)."""
         try:
-            with self.engine.connect() as connection:
+            with self.unavailable(), self.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             return False
         return True
 
@@ -123,8 +198,14 @@ class Database:
         """Turn connection failures into `StoreUnavailable` naming the database, never the password."""
         try:
             yield
-        except (OperationalError, InterfaceError) as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-            if self._password:
-                reason = reason.replace(self._password, "***")
-            raise StoreUnavailable(f"database {self.name} is unavailable: {reason}") from error
+        except (OperationalError, InterfaceError, DisconnectionError, PoolTimeout) as error:
+            orig = getattr(error, "orig", None)
+            reason = str(orig or error).strip().splitlines()[0] or type(error).__name__
+            self._fail(reason, error)
+        except self._driver_errors as error:  # raised by the driver inside a pool hook
+            self._fail(str(error).strip().splitlines()[0] or type(error).__name__, error)
+
+    def _fail(self, reason: str, error: BaseException) -> NoReturn:
+        if self._password:
+            reason = reason.replace(self._password, "***")
+        raise StoreUnavailable(f"database {self.name} is unavailable: {reason}") from error
