@@ -45,6 +45,18 @@ class ReconnectingGuidance:
     def available(self) -> bool:
         return self._kb is not None
 
+    def state(self) -> str:
+        """"ok" when the index answers now, else what is wrong; may block as long as the index
+        does (health checks run it under a deadline)."""
+        kb = self._kb
+        if kb is None:
+            return f"unavailable: {self.problem}" if self.problem else "unavailable"
+        try:
+            kb.is_empty()
+        except Exception as exc:  # whatever Chroma raises, the index does not answer
+            return f"unreachable ({type(exc).__name__})"
+        return "ok"
+
     def knowledge(self) -> KnowledgeBase:
         """The open knowledge base, reopening it if the last attempt is old enough."""
         kb = self._kb

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from bot.observability import CONTENT_TYPE, Metrics
+from bot.observability.probe import Probe
 from bot.slack import edge
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 Builder = Callable[[], "tuple[App, Services]"]
+HEALTH_WAIT = 0.4
+"""Seconds /healthz waits for each of the database and the index (asked at once)."""
 
 
 def _respond(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
@@ -46,6 +49,8 @@ class AdvisorWSGI:
         self._error = ""
         self._handler: Any = None
         self._services: Services | None = None
+        self._store_probe: Probe | None = None
+        self._index_probe: Probe | None = None
         if background:
             threading.Thread(target=self._start, name="advisor-startup", daemon=True).start()
         else:
@@ -62,6 +67,11 @@ class AdvisorWSGI:
             return
         self._handler = SlackRequestHandler(app, path=EVENTS_PATH)
         self._services = services
+        # Each dependency is asked in a thread of its own, so /healthz answers within a second
+        # even while the database or the index does not answer at all.
+        self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
+                                  wait=HEALTH_WAIT)
+        self._index_probe = Probe(services.knowledge.state, wait=HEALTH_WAIT)
         self._ready.set()
         self.metrics.set_ready(True)
 
@@ -72,12 +82,12 @@ class AdvisorWSGI:
         if not self._ready.is_set():
             return False, {"status": "starting" if not self._error else "failed",
                            "error": self._error or None}
-        services = self._services
-        assert services is not None
-        store_ok = services.store.ping()
-        index = "ok" if services.knowledge.available else "unavailable"
-        return store_ok, {"status": "ok" if store_ok else "degraded",
-                          "store": "ok" if store_ok else "unreachable", "index": index}
+        assert self._store_probe is not None and self._index_probe is not None
+        store, index = self._store_probe(), self._index_probe()
+        # Ready while the database answers: without the index, advice is still given (marked
+        # as given without sources), so it only makes the status degraded.
+        return store.ok, {"status": "ok" if store.ok and index.ok else "degraded",
+                          "store": store.state, "index": index.state}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

@@ -142,6 +142,9 @@ def test_chroma_down_gives_advice_without_sources_until_it_returns(
             cluster = Cluster(fake, postgres_url, chroma_url, tmp_path)
             replica = cluster.replicas[0].start()
         try:
+            status, health = servers.get_json(f"{replica.base}/healthz")
+            assert status == 200 and health["status"] == "degraded", health
+            assert str(health["index"]).startswith(("unreachable", "no answer")), health
             down = payloads.new_ts()
             cluster.send(0, event_body(payloads.app_mention(f"{MENTION} {COMPLETE}", ts=down)))
             advice = cluster.wait_thread(down, 1)
