@@ -11,6 +11,8 @@ from bot.settings import Settings
 
 MIN_EVENT_DAYS = 1
 """Delivery records must outlive Slack's retry window, whatever the retention."""
+EXPIRED_KEPT = timedelta(days=365)
+"""How long a thread whose conversation expired is remembered as such (its key only)."""
 
 
 def prune(
@@ -33,6 +35,7 @@ def prune(
         events = store.events.prune(events_age)
         inbox = store.inbox.prune(events_age)
         replies = store.outbox.prune(events_age)
+        store.expired.prune(EXPIRED_KEPT)
     finally:
         store.close()
     typer.echo(f"Pruned {conversations} conversation(s) idle for over {keep} day(s), "

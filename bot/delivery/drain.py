@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.store import Inbox, InboxItem
+from bot.store import Inbox, InboxItem, StoreUnavailable
 
 Handler = Callable[[InboxItem], str]
 """Handles one queued message and says what became of it ("ok", "error", ...)."""
@@ -29,6 +29,10 @@ class Drainer:
         # Leases released so far, counted in slots by a hash of the conversation key (a shared
         # slot only means an extra look at the lease).
         self._releases = [0] * slots
+        # Leases whose release failed (the database went away at that moment), by conversation:
+        # released before this process next drains it, instead of waiting out their ttl.
+        self._unreleased: dict[str, str] = {}
+        self._unreleased_lock = threading.Lock()
 
     def drain(
         self, key: str, holder: str, handle: Handler, *, ttl: timedelta = timedelta(seconds=60),
@@ -54,6 +58,7 @@ class Drainer:
         """
         if ttl <= timedelta(0):
             raise ValueError("ttl must be positive")
+        self._release_left(key)
         token = f"{holder}/{uuid.uuid4().hex[:12]}"
         deadline = time.monotonic() + wait.total_seconds()
         slot = hash(key) % len(self._releases)
@@ -68,7 +73,7 @@ class Drainer:
                 finally:
                     # Whoever enqueued while we held the lease may have given up waiting: the
                     # release looks again.
-                    more = self.inbox.release_lease(key, token)
+                    more = self._release(key, token)
                     with self._released:
                         self._releases[slot] += 1
                         self._released.notify_all()
@@ -85,6 +90,25 @@ class Drainer:
             with self._released:
                 self._released.wait_for(lambda seen=seen: self._releases[slot] != seen,  # type: ignore[misc]
                                         poll)
+
+    def _release(self, key: str, token: str) -> bool:
+        try:
+            return self.inbox.release_lease(key, token)
+        except StoreUnavailable:
+            with self._unreleased_lock:
+                self._unreleased[key] = token
+            raise
+
+    def _release_left(self, key: str) -> None:
+        with self._unreleased_lock:
+            token = self._unreleased.pop(key, None)
+        if token is not None:
+            try:
+                self.inbox.release_lease(key, token)
+            except StoreUnavailable:
+                with self._unreleased_lock:
+                    self._unreleased.setdefault(key, token)
+                raise
 
     def _process_pending(self, key: str, token: str, handle: Handler, ttl: timedelta,
                          item: InboxItem | None) -> int:

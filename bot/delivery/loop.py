@@ -19,7 +19,7 @@ from bot.conversation.service import ConversationService
 from bot.delivery.drain import Drainer
 from bot.delivery.sink import DeliveryFailed, ReplySink, Undelivered
 from bot.observability import Metrics, log_context
-from bot.store import InboxItem, QueuedMessage, QueuedReply, Store
+from bot.store import InboxItem, QueuedMessage, QueuedReply, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -52,21 +52,53 @@ class DeliveryLoop:
         # the queue; an item queued by another replica is timed from when it is processed.
         self._queued_at: dict[tuple[str, str], float] = {}
         self._queued_lock = threading.Lock()
+        self._answered: set[tuple[str, str]] = set()
+        """Messages queued here whose turn has posted (or queued) its replies."""
 
     def accept(self, key: str, message_ts: str, message: QueuedMessage) -> bool:
-        """Queue the message and process the conversation's queue in message order. False, doing
-        nothing, when the message was queued before (a repeated delivery)."""
+        """`queue` the message, then `answer` it. False, doing nothing more, when the message
+        was queued before (a repeated delivery)."""
+        if not self.queue(key, message_ts, message):
+            return False
+        self.answer(key, message_ts)
+        return True
+
+    def queue(self, key: str, message_ts: str, message: QueuedMessage) -> bool:
+        """Queue the message durably, once: False when `(key, message_ts)` was queued before.
+        Raises `StoreUnavailable` when the database cannot take it; the message is then not
+        queued, and must not be acknowledged to the platform, which sends it again."""
         with self._queued_lock:
-            self._queued_at[(key, message_ts)] = time.monotonic()
+            self._queued_at.setdefault((key, message_ts), time.monotonic())
         try:
-            if not self.store.inbox.enqueue(key, message_ts, message):
-                return False
+            queued = self.store.inbox.enqueue(key, message_ts, message)
+        except BaseException:
+            self._forget_arrival(key, message_ts)
+            raise
+        if not queued:
+            self._forget_arrival(key, message_ts)
+        return queued
+
+    def answer(self, key: str, message_ts: str) -> None:
+        """Process the conversation's queue in message order, up to and including the message
+        `message_ts` queued here (or until its lease holder has done so). Whatever stops this
+        part way, the message stays queued and the sweep answers it."""
+        try:
             self.drainer.drain(key, self.holder, lambda item: self._process(key, item),
                                until_ts=message_ts)
-            return True
-        finally:
+        except StoreUnavailable:
             with self._queued_lock:
-                self._queued_at.pop((key, message_ts), None)
+                answered = (key, message_ts) in self._answered
+            if not answered:
+                raise
+            # Its replies went out; only recording that failed, and the sweep finishes it.
+            log.warning("database unavailable after a turn was answered")
+        finally:
+            self._forget_arrival(key, message_ts)
+
+    def _forget_arrival(self, key: str, message_ts: str) -> None:
+        with self._queued_lock:
+            self._queued_at.pop((key, message_ts), None)
+            self._answered.discard((key, message_ts))
 
     def sweep(self, stranded_after: timedelta = STRANDED_AFTER,
               give_up_after: timedelta = GIVE_UP_AFTER) -> int:
@@ -135,6 +167,9 @@ class DeliveryLoop:
                 log.exception("turn failed")
                 self.sink.apologise(message)
             seconds = time.monotonic() - started
+            with self._queued_lock:
+                if (key, item.message_ts) in self._queued_at:
+                    self._answered.add((key, item.message_ts))
             self.metrics.turn_processed(outcome, seconds)
             log.info("turn processed", extra={
                 "outcome": outcome, "latency_ms": round(seconds * 1000, 1),

@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from bot.conversation import Advice, build_advice
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
+from bot.observability.probe import Probe
 from bot.render.conversation_text import render_advice
 from bot.services import Services
 from bot.slack import render
@@ -25,7 +27,7 @@ from bot.slack.poster import Poster, SlackCallFailed
 from bot.slack.render.blocks import escape, truncate
 from bot.slack.render.decision import SCHEDULE_MAX_DAYS
 from bot.slack.replies import RECOMMENDATION, SlackReplies, text_message
-from bot.store import AnchorRef, DecisionRecord, FeedbackVote, QueuedMessage, Store
+from bot.store import AnchorRef, DecisionRecord, FeedbackVote, QueuedMessage, Store, StoreUnavailable
 from scoring import Recommendation, WorkloadFacts, recommend
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,8 @@ START_ERRORS = {
     "missing_scope": "This workspace installed me without the permission to post messages "
                      "(chat:write). Ask an admin to reinstall the app from its manifest.",
 }
+STORE_CHECK_WAIT = 1.0
+"""Seconds a slash command waits to learn whether the database answers before starting."""
 REMINDER_LEAD = timedelta(days=SCHEDULE_MAX_DAYS) - timedelta(hours=1)
 """When a re-check reminder is due: Slack's limit, less an hour so clocks that differ a little
 never make it `time_too_far`."""
@@ -89,6 +93,26 @@ FILES_UNREAD = ("I read text only, so I can't open files or images. Please send 
                 "DC_.")
 INCOMPLETE_RECORD = ("This decision was recorded by an earlier version that kept only one of its "
                      "use cases' facts, so it can't be re-checked. Pin it again from its thread.")
+
+
+HELD = ("I have your message, but my database stopped answering before I could reply. "
+        "I'll answer here as soon as it's back; there's no need to send it again.")
+COMMAND_LOST = ("Sorry, I can't reach my database right now, so I couldn't take that in. "
+                "Please run the command again in a minute.")
+EXPIRED = ("This conversation expired under our {days}-day retention; start a new one with "
+           "`/llm-advisor`.")
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What became of a user message on arrival: queued as a turn of `place`'s conversation, a
+    repeat of one queued before, a file share without words, a follow-up in an expired thread,
+    or not for the bot."""
+
+    kind: Literal["queued", "repeat", "files", "expired", "ignored"]
+    place: Place
+    retention_days: int = 0
+    """For an expired thread: the retention it expired under."""
 
 
 def prices_changed(record: DecisionRecord, result: Recommendation) -> str | None:
@@ -114,6 +138,8 @@ class SlackAdvisor:
                                     surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics)
+        self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
+                                  wait=STORE_CHECK_WAIT)
 
     @property
     def store(self) -> Store:
@@ -145,26 +171,56 @@ class SlackAdvisor:
         return Place(top, None)
 
     def on_message(self, message: InboundMessage) -> None:
-        """A user message: turn it into exactly one conversation turn, or ignore it."""
+        """A user message, received and answered at once (see `receive` and `answer`)."""
+        self.answer(message, self.receive(message))
+
+    def receive(self, message: InboundMessage) -> Intake:
+        """What to do with a user message, decided when it arrives: a message for the bot is
+        queued durably here, before Slack is told it arrived. Raises `StoreUnavailable` when
+        the database cannot take it: Slack, not acknowledged, sends it again."""
         place = self.place(message.team, message.channel, message.thread_ts, message.ts,
                            message.is_dm)
         if not (message.is_dm or message.addressed_to_bot):
-            if not (message.thread_ts and self.store.conversations.exists(place.key)):
-                return
+            if not message.thread_ts:
+                return Intake("ignored", place)
+            if not self.store.conversations.exists(place.key):
+                days = self.store.expired.knows(place.key)
+                return Intake("ignored", place) if days is None else Intake("expired", place, days)
             if message.between_people:
                 log.info("message between people left alone", extra={
                     "team": message.team, "channel": message.channel, "thread_ts": message.thread_ts})
-                return
+                return Intake("ignored", place)
         if message.file_only:
-            self.explain_files(place, message)
-            return
+            return Intake("files", place)
+        queued = QueuedMessage(text=message.text, user=message.user, team=place.thread.team,
+                               channel=place.thread.channel, thread_ts=place.reply_ts)
         # One mention arrives as app_mention and as message, and Slack redelivers: the message
         # itself (its conversation and ts) is queued once, and only the delivery that queued it
         # answers.
-        if not self.turn(place, message.ts, message.text, message.user):
+        if not self.delivery.queue(place.key, message.ts, queued):
             self.metrics.duplicate_delivery()
             log.info("duplicate delivery ignored", extra={
                 "team": message.team, "channel": message.channel, "thread_ts": place.reply_ts})
+            return Intake("repeat", place)
+        return Intake("queued", place)
+
+    def answer(self, message: InboundMessage, intake: Intake) -> None:
+        """Act on what `receive` decided, after Slack has been answered."""
+        if intake.kind == "queued":
+            self._answer(intake.place, message.ts)
+        elif intake.kind == "files":
+            self.explain_files(intake.place, message)
+        elif intake.kind == "expired":
+            self.explain_expired(intake.place, message, intake.retention_days)
+
+    def explain_expired(self, place: Place, message: InboundMessage, days: int) -> None:
+        """A follow-up in a thread whose conversation was deleted after sitting idle: say so,
+        once per thread."""
+        if not self.store.events.claim(f"expired:{place.key}"):
+            return
+        with contextlib.suppress(SlackCallFailed):
+            self.poster.post(message.channel, text_message(EXPIRED.format(days=days)),
+                             place.reply_ts)
 
     def explain_files(self, place: Place, message: InboundMessage) -> None:
         """A file shared without words: say that only text is read, once per message."""
@@ -175,11 +231,25 @@ class SlackAdvisor:
 
     def turn(self, place: Place, message_ts: str, text: str, user: str) -> bool:
         """Queue one message of `place`'s conversation and answer it in order, in `place`'s
-        thread; False for a repeated delivery."""
+        thread; False for a repeated delivery. Raises `StoreUnavailable` when the message could
+        not be queued."""
         thread = place.thread
         queued = QueuedMessage(text=text, user=user, team=thread.team, channel=thread.channel,
                                thread_ts=place.reply_ts)
-        return self.delivery.accept(thread.key, message_ts, queued)
+        if not self.delivery.queue(thread.key, message_ts, queued):
+            return False
+        self._answer(place, message_ts)
+        return True
+
+    def _answer(self, place: Place, message_ts: str) -> None:
+        """Answer a queued message; if the database stops answering part way, the message stays
+        queued for the sweep, and the thread is told so."""
+        try:
+            self.delivery.answer(place.key, message_ts)
+        except StoreUnavailable as exc:
+            log.warning("database unavailable mid-turn: %s", exc)
+            with contextlib.suppress(SlackCallFailed):
+                self.poster.post(place.thread.channel, text_message(HELD), place.reply_ts)
 
     def open_assistant_thread(self, started: AssistantThreadEvent) -> None:
         """The user opened a thread in the AI app pane; its messages arrive as DM thread
@@ -202,6 +272,13 @@ class SlackAdvisor:
         """`/llm-advisor <text>`: a new thread seeded with the text. Where the bot cannot post
         (a channel it has not joined, a DM between other people) the thread starts in the
         user's DM with the bot instead, and the command's `response_url` says so."""
+        if not self._store_probe().ok:
+            # Slack never sends a command again: the user is told now, and nothing is posted.
+            log.warning("database unavailable; command refused")
+            lost = text_message(COMMAND_LOST)
+            if not (response_url and self.poster.respond(response_url, lost)):
+                self.poster.try_ephemeral(channel, user, lost)
+            return
         quoted = _quoted(text)
         intro = text_message(f"<@{user}> asked for LLM deployment advice:\n>{quoted}")
         try:
@@ -211,7 +288,17 @@ class SlackAdvisor:
                                                                      response_url):
                 self._explain_start_failure(channel, user, exc, response_url)
             return
-        self.turn(Place(Thread(team, channel, root), root), root, text, user)
+        self._start_turn(Place(Thread(team, channel, root), root), root, text, user)
+
+    def _start_turn(self, place: Place, root: str, text: str, user: str) -> None:
+        """The first turn of a thread the command started; when the database cannot take it,
+        the thread says so (Slack does not send a command again)."""
+        try:
+            self.turn(place, root, text, user)
+        except StoreUnavailable as exc:
+            log.warning("database unavailable; command not queued: %s", exc)
+            with contextlib.suppress(SlackCallFailed):
+                self.poster.post(place.thread.channel, text_message(COMMAND_LOST), root)
 
     def _start_in_dm(self, team: str, channel: str, user: str, text: str,
                      response_url: str | None) -> bool:
@@ -231,7 +318,7 @@ class SlackAdvisor:
             "command again.")
         if not (response_url and self.poster.respond(response_url, notice)):
             self.poster.try_ephemeral(channel, user, notice)
-        self.turn(Place(Thread(team, dm, root), root), root, text, user)
+        self._start_turn(Place(Thread(team, dm, root), root), root, text, user)
         return True
 
     def _explain_start_failure(self, channel: str, user: str, exc: SlackCallFailed,

@@ -6,6 +6,7 @@ JSON object (or a form whose `payload` is one), shaped like the request type it 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -54,6 +55,10 @@ def _json_object(text: str, what: str) -> dict[str, Any] | Refusal:
     return loaded
 
 
+SLACK_TS = re.compile(r"\d{1,16}(?:\.\d{1,9})?")
+"""A message timestamp as Slack writes it ("1712345678.123456")."""
+
+
 def _shape(payload: dict[str, Any]) -> Refusal | None:
     """The fields Bolt relies on for the request type the payload claims."""
     kind = payload.get("type")
@@ -63,6 +68,10 @@ def _shape(payload: dict[str, Any]) -> Refusal | None:
         event = payload.get("event")
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return Refusal(400, "event_callback without an event object")
+        for name in ("ts", "thread_ts", "event_ts"):
+            if name in event and event[name] is not None and not (
+                    isinstance(event[name], str) and SLACK_TS.fullmatch(event[name])):
+                return Refusal(400, f"event {name} is not a Slack timestamp")
     if kind == "block_actions":
         actions = payload.get("actions")
         if not isinstance(actions, list) or not actions or not all(isinstance(a, dict)

@@ -1,6 +1,6 @@
 """Persistence on SQLite or PostgreSQL: one `Database` and one class per table family
-(conversations, anchors, decisions, events, inbox, outbox, reminders, feedback), bundled as
-a `Store`."""
+(conversations, anchors, decisions, events, expired conversations, inbox, outbox,
+reminders, feedback), bundled as a `Store`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.store.database import Clock, Database, utc_now
 from bot.store.decisions import Decisions
 from bot.store.errors import StaleState, StoreError, StoreUnavailable
 from bot.store.events import Events
+from bot.store.expired import Expired
 from bot.store.feedback import Feedback
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
@@ -38,6 +39,7 @@ class Store:
         self.anchors = Anchors(self.db)
         self.decisions = Decisions(self.db)
         self.events = Events(self.db)
+        self.expired = Expired(self.db)
         self.inbox = Inbox(self.db)
         self.outbox = Outbox(self.db)
         self.reminders = Reminders(self.db)
@@ -71,6 +73,7 @@ __all__ = [
     "DecisionRecord",
     "Decisions",
     "Events",
+    "Expired",
     "Feedback",
     "FeedbackVote",
     "Inbox",

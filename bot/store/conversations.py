@@ -9,15 +9,16 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Update, bindparam, delete, select, update
+from sqlalchemy import Integer, Update, bindparam, delete, insert, literal, select, update
 
 from bot.store.database import Database
 from bot.store.errors import StaleState
-from bot.store.models import Base, ConversationRow
+from bot.store.models import Base, ConversationRow, ExpiredConversationRow, UTCDateTime
 from bot.store.records import Conversation, StateDocument
 from bot.store.sql import changed, insert_new
 
 _TABLE = Base.metadata.tables[ConversationRow.__tablename__]
+_EXPIRED = Base.metadata.tables[ExpiredConversationRow.__tablename__]
 _LOAD = select(_TABLE).where(_TABLE.c.key == bindparam("key"))
 _EXISTS = select(_TABLE.c.key).where(_TABLE.c.key == bindparam("key"))
 _OWNER_FIELDS = ("owner_user", "team", "channel")
@@ -108,7 +109,16 @@ class Conversations:
             return changed(connection, delete(_TABLE).where(_TABLE.c.owner_user == owner_user))
 
     def prune(self, older_than: timedelta) -> int:
-        """Delete conversations idle for longer than `older_than`; decisions are kept."""
-        cutoff = self.db.clock() - older_than
+        """Delete conversations idle for longer than `older_than`; decisions are kept. Each
+        one's key is remembered as expired (in the same transaction), so a later message in
+        its thread is told why the conversation is gone."""
+        now = self.db.clock()
+        idle = _TABLE.c.updated_at < now - older_than
+        days = older_than.days
         with self.db.transaction() as connection:
-            return changed(connection, delete(_TABLE).where(_TABLE.c.updated_at < cutoff))
+            keys = select(_TABLE.c.key).where(idle)
+            connection.execute(delete(_EXPIRED).where(_EXPIRED.c.key.in_(keys)))
+            connection.execute(insert(_EXPIRED).from_select(
+                ["key", "retention_days", "expired_at"],
+                select(_TABLE.c.key, literal(days, Integer), literal(now, UTCDateTime())).where(idle)))
+            return changed(connection, delete(_TABLE).where(idle))

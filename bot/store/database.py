@@ -139,7 +139,7 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-class _NeverRaised(Exception):
+class _NeverRaised(StoreUnavailable):
     """Stands in for driver errors a backend never raises past SQLAlchemy."""
 
 

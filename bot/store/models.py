@@ -176,3 +176,15 @@ class AnchorRow(Base):
     channel: Mapped[str] = mapped_column(String(64), nullable=False)
     ts: Mapped[str] = mapped_column(String(64), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class ExpiredConversationRow(Base):
+    """A conversation the retention job deleted: its key and the retention it was deleted under,
+    nothing it said."""
+
+    __tablename__ = "expired_conversations"
+    __table_args__ = (Index("ix_expired_conversations_expired_at", "expired_at"),)
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    retention_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    expired_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

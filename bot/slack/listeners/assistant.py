@@ -31,8 +31,8 @@ def register(app: App, advisor: SlackAdvisor) -> None:
         """The user looked at another channel while the pane was open. Acknowledged only: the
         advice depends on the workload described, not on the channel beside it."""
 
-    def user_message(body: dict[str, Any], context: BoltContext) -> None:
-        take_message(advisor, body, context)
+    def user_message(context: BoltContext) -> None:
+        take_message(advisor, context)
 
     assistant.thread_started(thread_started)
     assistant.thread_context_changed(context_changed)

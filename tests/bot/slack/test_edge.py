@@ -94,6 +94,14 @@ MALFORMED: list[tuple[str, bytes, str]] = [
                                                  "user": {"id": "U1"}}).encode(),
      "application/x-www-form-urlencoded"),
     ("an empty body", b"", "application/json"),
+    ("a malformed message ts", json.dumps({"type": "event_callback", "team_id": "T1", "event": {
+        "type": "message", "user": "U1", "channel": "C1", "text": "hi", "ts": "soon"}}).encode(),
+     "application/json"),
+    ("a thread ts that is a number", json.dumps({"type": "event_callback", "team_id": "T1",
+                                                 "event": {"type": "message", "user": "U1",
+                                                           "channel": "C1", "text": "hi",
+                                                           "ts": "1.5", "thread_ts": 1.5}}
+                                                ).encode(), "application/json"),
 ]
 
 

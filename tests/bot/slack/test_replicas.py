@@ -170,16 +170,19 @@ def test_database_outage_gets_an_apology_and_the_bot_recovers(tmp_path: Path, po
         try:
             proxy.cut()
             during = payloads.new_ts()
-            cluster.send(0, event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day",
-                                                            ts=during)))
+            body = event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day", ts=during))
+            # Not taken in, so not acknowledged: Slack will send it again.
+            assert cluster.send(0, body) == 503
             apology = cluster.wait_thread(during, 1, timeout=60)
             assert "can't reach my database" in str(apology[0]["text"])
+            status, health = servers.get_json(f"{replica.base}/healthz")
+            assert status == 503 and health["store"] != "ok"
             proxy.restore()
-            after = payloads.new_ts()
-            cluster.send(0, event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day",
-                                                            ts=after)))
-            posts = cluster.wait_thread(after, 1, timeout=60)
-            assert "Noted: Monthly token volume" in str(posts[0]["text"])
+            # Slack's redelivery of the same message is answered.
+            assert post(replica.events, body, None, SECRET,
+                        {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})[0] == 200
+            posts = cluster.wait_thread(during, 2, timeout=60)
+            assert "Noted: Monthly token volume" in str(posts[1]["text"])
         finally:
             replica.stop()
             proxy.close()
