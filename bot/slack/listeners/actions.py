@@ -7,10 +7,12 @@ pressed and whichever replica Slack sends it to."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -18,9 +20,12 @@ from slack_bolt import Ack, App, Respond
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
 from bot.slack.ids import Place
-from bot.store import FeedbackVote
+from bot.slack.replies import text_message
+from bot.store import FeedbackVote, StoreUnavailable
 
 log = logging.getLogger(__name__)
+CLICK_LOST = ("Sorry, I can't reach my database right now, so I couldn't do that. Please press "
+              "the button again in a minute.")
 
 
 def _prefix(action_id: str) -> re.Pattern[str]:
@@ -64,6 +69,22 @@ def click_key(body: dict[str, Any]) -> str | None:
 def register(app: App, advisor: SlackAdvisor) -> None:
     def ack_only(ack: Ack) -> None:
         ack()
+
+    def told(handler: Callable[..., None]) -> Callable[..., None]:
+        """`handler`, telling the clicker when the database is out of reach (Slack never sends
+        a click again, so it is up to them to press again)."""
+        @functools.wraps(handler)
+        def run(**kwargs: Any) -> None:
+            try:
+                handler(**kwargs)
+            except StoreUnavailable as exc:
+                log.warning("database unavailable; click not handled: %s", exc)
+                body = kwargs.get("body") or {}
+                where = _container(body)
+                if where is not None:
+                    advisor.poster.try_ephemeral(where[1], _user(body),
+                                                 text_message(CLICK_LOST), where[2])
+        return run
 
     def place_of(body: dict[str, Any], once: bool = True) -> Place | None:
         """The conversation the clicked message belongs to, or None when the click is to be
@@ -171,14 +192,14 @@ def register(app: App, advisor: SlackAdvisor) -> None:
     def forget_cancel(respond: Respond) -> None:
         respond(text="Nothing was deleted.", replace_original=True)
 
-    app.action(_prefix(ids.QUICK_ANSWER))(ack=ack_only, lazy=[quick_answer])
-    app.action(_prefix(ids.PIN_DECISION))(ack=ack_only, lazy=[pin])
-    app.action(_prefix(ids.START_OVER))(ack=ack_only, lazy=[start_over])
+    app.action(_prefix(ids.QUICK_ANSWER))(ack=ack_only, lazy=[told(quick_answer)])
+    app.action(_prefix(ids.PIN_DECISION))(ack=ack_only, lazy=[told(pin)])
+    app.action(_prefix(ids.START_OVER))(ack=ack_only, lazy=[told(start_over)])
     app.action(_prefix(ids.WHAT_IF))(what_if)
     app.action(_prefix(ids.OPEN_MODAL))(open_modal)
     app.action(_prefix(ids.OPEN_ANSWER))(ack_only)
-    app.action(_prefix(ids.RECHECK))(ack=ack_only, lazy=[recheck])
-    app.action(_prefix(ids.REMIND_RECHECK))(ack=ack_only, lazy=[remind])
-    app.action(_prefix(ids.FEEDBACK))(ack=ack_only, lazy=[feedback])
-    app.action(_prefix(ids.FORGET_CONFIRM))(ack=ack_only, lazy=[forget_confirm])
+    app.action(_prefix(ids.RECHECK))(ack=ack_only, lazy=[told(recheck)])
+    app.action(_prefix(ids.REMIND_RECHECK))(ack=ack_only, lazy=[told(remind)])
+    app.action(_prefix(ids.FEEDBACK))(ack=ack_only, lazy=[told(feedback)])
+    app.action(_prefix(ids.FORGET_CONFIRM))(ack=ack_only, lazy=[told(forget_confirm)])
     app.action(_prefix(ids.FORGET_CANCEL))(ack=ack_only, lazy=[forget_cancel])

@@ -10,6 +10,10 @@ from slack_bolt import Ack, App
 from bot.slack import ids, render
 from bot.slack.advisor import SlackAdvisor
 from bot.slack.inbound import unescape
+from bot.store import StoreUnavailable
+
+HISTORY_LOST = ("Sorry, I can't reach my database right now, so I can't show your decisions. "
+                "Please try again in a minute.")
 
 
 def register(app: App, advisor: SlackAdvisor) -> None:
@@ -21,7 +25,11 @@ def register(app: App, advisor: SlackAdvisor) -> None:
             message = render.help_message()
             ack(text=message.text, blocks=message.blocks)
         elif word == "history":
-            message = advisor.history(user, team)
+            try:
+                message = advisor.history(user, team)
+            except StoreUnavailable:
+                ack(text=HISTORY_LOST)
+                return
             ack(text=message.text, blocks=message.blocks)
         elif word == "forget":
             message = render.forget_confirm_message()

@@ -17,13 +17,21 @@ from sqlalchemy.engine import make_url
 
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.slack import ids
 from bot.slack.app import ObservedApp, build_app
 from bot.slack.ids import Thread
 from bot.store import StoreUnavailable
 from knowledge import KnowledgeBase
 from tests import servers
 from tests.bot.slack.fakes import FakeSlack, payloads
-from tests.bot.slack.fakes.signing import bolt_request, command_body, event_body, retry_headers
+from tests.bot.slack.fakes.signing import (
+    action_body,
+    block_action,
+    bolt_request,
+    command_body,
+    event_body,
+    retry_headers,
+)
 from tests.helpers.slack import SECRET, TOKEN
 
 MENTION = payloads.BOT_MENTION
@@ -179,3 +187,24 @@ def test_a_follow_up_in_an_expired_thread_is_told_so_once(
                                                   thread_ts=other))) == 200
     time.sleep(0.3)
     assert _texts(fake, other) == []
+
+
+def test_a_click_and_history_while_the_database_is_away_say_so(
+        app: App, services: Services, fake: FakeSlack, proxy: servers.TcpProxy) -> None:
+    root = payloads.new_ts()
+    assert _send(app, event_body(payloads.app_mention(f"{MENTION} about 3M tokens a day",
+                                                      ts=root))) == 200
+    _wait_processed(services, "C1", root)
+    question = fake.calls("chat.postMessage")[-1]
+    reply_ts = str((question.response or {})["ts"])
+    proxy.cut()
+    click = block_action(ids.START_OVER, "restart", message_ts=reply_ts, thread_ts=root,
+                         message_text=str(question.params.get("text")),
+                         message_blocks=list(question.params.get("blocks") or []))
+    assert _send(app, action_body(click)) == 200
+    told = fake.wait_for("chat.postEphemeral", 1, 20)
+    assert "couldn't do that" in str(told[0].params.get("text"))
+    assert told[0].params.get("thread_ts") == root
+    history = app.dispatch(bolt_request(command_body("history"), None, SECRET))
+    assert history.status == 200 and "can't show your decisions" in str(history.body)
+    proxy.restore()
