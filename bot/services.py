@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from bot.conversation import Engine
-from bot.conversation.service import ConversationService
-from bot.guidance import ReconnectingGuidance
-from bot.prices import load_catalog
 from bot.settings import Settings
-from bot.store import Store
-from scoring import Policy, PriceCatalog, load_policy
 
 if TYPE_CHECKING:
+    from bot.conversation import Engine
+    from bot.conversation.service import ConversationService
+    from bot.guidance import ReconnectingGuidance
+    from bot.store import Store
     from knowledge import KnowledgeBase
+    from scoring import Policy, PriceCatalog
+
+# The store, the engine and the index are imported where they are opened: `ask` needs only the
+# index, `prune` only the store.
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -64,6 +66,8 @@ def store_url(settings: Settings) -> str:
 
 def open_store(settings: Settings) -> Store:
     """The configured database, migrated; raises StoreUnavailable with a clear message."""
+    from bot.store import Store
+
     store = Store(store_url(settings))
     try:
         store.migrate()
@@ -85,6 +89,8 @@ def open_knowledge(settings: Settings) -> KnowledgeBase:
 def guidance(settings: Settings, progress: Progress | None = None,
              initial: KnowledgeBase | None = None) -> ReconnectingGuidance:
     """The guidance, opened (and built on first use) now if possible and reopened later if not."""
+    from bot.guidance import ReconnectingGuidance
+
     def opener() -> KnowledgeBase:
         kb = open_knowledge(settings)
         kb.ensure_built(progress)
@@ -103,6 +109,8 @@ def build_engine(settings: Settings, policy: Policy, prices: PriceCatalog,
                  kb: ReconnectingGuidance | None) -> Engine:
     """The conversation engine every adapter runs, with the LLM fallback extractor when one is
     configured."""
+    from bot.conversation import Engine
+
     extractor = None
     if settings.llm_model:
         from bot.extraction import extract
@@ -117,6 +125,10 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
                    progress: Progress | None = None, prices: PriceCatalog | None = None) -> Services:
     """Everything an adapter needs, pricing from `prices` (by default the installed catalog).
     Raises PolicyError or StoreUnavailable with clear messages."""
+    from bot.conversation.service import ConversationService
+    from bot.prices import load_catalog
+    from scoring import load_policy
+
     policy = load_policy(settings.policy_file)
     prices = prices or load_catalog(policy, settings.prices_dir)
     store = open_store(settings)

@@ -44,6 +44,10 @@ class KnowledgeBase:
         report = ingest(self.collection, self.embedder, [*self.folders, *extra], progress,
                         sentences=self.sentence_vectors)
         self.retriever = HybridRetriever(self.collection, self.embedder)
+        if report.embedded and getattr(self.embedder, "saves_queries", False):
+            # The model is loaded now anyway: save its compiled query encoder, so the commands
+            # after this one answer without loading the model.
+            self.embedder.compile_queries()  # type: ignore[attr-defined]
         return report
 
     def ensure_built(self, progress: Progress | None = None) -> IngestReport | None:

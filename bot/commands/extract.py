@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.errors import UserError
-from bot.extraction import Extraction, extract
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.extraction import Extraction
 
 
 def render(result: Extraction) -> str:
@@ -76,6 +78,7 @@ def register(app: typer.Typer) -> None:
         """Show the workload facts a message states, with the words that support each one."""
         if not text.strip():
             raise UserError("the message is empty; pass the text to read in quotes")
+        from bot.extraction import extract
         from bot.prices import load_catalog
         from scoring import load_policy
 
