@@ -53,7 +53,16 @@ app = typer.Typer(
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
-    ctx.obj = Settings()
+    from pydantic import ValidationError
+
+    from bot.settings import settings_problems
+
+    try:
+        ctx.obj = Settings()
+    except ValidationError as error:
+        for line in settings_problems(error):
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 @app.command()

@@ -21,7 +21,8 @@ def describe_validation_error(error: ValidationError, allowed: list[str] | None 
     if first["type"] == "extra_forbidden":
         known = f" (known fields: {', '.join(allowed)})" if allowed else ""
         return f"{where}: unknown field{known}"
-    message = first["msg"]
+    message = str(first.get("ctx", {}).get("error", "")) if first["type"] == "value_error" else ""
+    message = message or first["msg"]
     extra = len(error.errors()) - 1
     suffix = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
     return f"{where}: {message}{suffix}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +16,25 @@ def default_data_dir() -> Path:
     """Per-user data directory, following the XDG convention."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "llm-advisor"
+
+
+_DATABASE_URL = re.compile(r"^(sqlite(\+\w+)?:///.*|postgres(ql)?(\+\w+)?://[^/\s]+/\S*)$")
+
+ALLOWED = {
+    "data_dir": "a folder (created when missing)",
+    "policy_file": "a policy TOML file",
+    "extra_guides": "folders separated by the OS path separator",
+    "llm_model": 'a LangChain chat model, "provider:model"',
+    "retention_days": "a whole number of days, 0 or more",
+    "database_url": "sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE",
+    "chroma_url": "an http(s) URL of a Chroma server, e.g. http://127.0.0.1:8000",
+    "slack_api_url": "an http(s) URL, e.g. https://slack.com/api/",
+    "log_format": "json or text",
+    "log_level": "DEBUG, INFO, WARNING, ERROR or CRITICAL",
+}
+"""What each setting accepts, in the words its error gives."""
+_REASONS = {"int_parsing": "not a whole number", "greater_than_equal": "too small",
+            "literal_error": "not a known value"}
 
 
 class Settings(BaseSettings):
@@ -46,6 +67,38 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="ADVISOR_LOG_LEVEL"
     )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError("is a file, not a folder")
+        return value
+
+    @field_validator("extra_guides")
+    @classmethod
+    def _guide_folders(cls, value: str) -> str:
+        for part in value.split(os.pathsep):
+            if part.strip() and Path(part).exists() and not Path(part).is_dir():
+                raise ValueError(f"{part} is a file, not a folder")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None and not _DATABASE_URL.match(value.strip()):
+            raise ValueError("is not a database URL")
+        return value.strip() if value is not None else None
+
+    @field_validator("chroma_url", "slack_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        url = urlparse(value.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError("is not an http(s) URL")
+        return value.strip()
 
     @field_validator("log_format", mode="before")
     @classmethod
@@ -84,3 +137,20 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "llm-advisor.sqlite3"
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting: the variable, the value it has and what it may be."""
+    by_alias = {str(field.validation_alias): name for name, field in Settings.model_fields.items()}
+    lines = []
+    for problem in error.errors():
+        where = str(problem["loc"][0]) if problem["loc"] else ""
+        name = by_alias.get(where, where)
+        field = Settings.model_fields.get(name)
+        variable = str(field.validation_alias) if field is not None else where
+        reason = (_REASONS.get(problem["type"]) or str(problem.get("ctx", {}).get("error", ""))
+                  or problem["msg"])
+        allowed = ALLOWED.get(name, "")
+        lines.append(f"{variable}={problem.get('input')!r}: {reason}"
+                     + (f"; allowed: {allowed}" if allowed else ""))
+    return lines

@@ -44,11 +44,39 @@ def load_eval_set(path: Path | Traversable | None = None) -> list[Labelled]:
     path = packaged_eval_set() if path is None else path
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [Labelled(item["question"],
-                         tuple((r["doc"], r["section"]) for r in item["relevant"]))
-                for item in data]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise EvalSetError(f"{path}: not a usable evaluation set ({exc})") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalSetError(f"{path}: cannot read ({exc})") from exc
+    except ValueError as exc:
+        raise EvalSetError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data, list):
+        raise EvalSetError(f"{path}: expected a JSON list of labelled questions")
+    return [_labelled(item, f"{path}: question {number}")
+            for number, item in enumerate(data, start=1)]
+
+
+def _text(value: object, where: str, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        shown = "missing" if value is None else f"not text ({json.dumps(value)[:40]})"
+        raise EvalSetError(f"{where}: field \"{field}\" is {shown}; expected a non-empty string")
+    return value
+
+
+def _labelled(item: object, where: str) -> Labelled:
+    if not isinstance(item, dict):
+        raise EvalSetError(f"{where}: expected an object with \"question\" and \"relevant\"")
+    question = _text(item.get("question"), where, "question")
+    relevant = item.get("relevant")
+    if not isinstance(relevant, list) or not relevant:
+        raise EvalSetError(f"{where}: field \"relevant\" must be a non-empty list of "
+                           "{\"doc\": ..., \"section\": ...} objects")
+    pairs = []
+    for number, entry in enumerate(relevant, start=1):
+        inner = f"{where}, relevant entry {number}"
+        if not isinstance(entry, dict):
+            raise EvalSetError(f"{inner}: expected an object with \"doc\" and \"section\"")
+        pairs.append((_text(entry.get("doc"), inner, "doc"),
+                      _text(entry.get("section"), inner, "section")))
+    return Labelled(question, tuple(pairs))
 
 
 def matches(passage: Passage, doc: str, section: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 MAX_MONTHLY_TOKENS = 10**13
 """Ten trillion tokens a month: far above any single workload, so larger values are typos."""
@@ -101,6 +101,15 @@ class WorkloadFacts(BaseModel):
     """Name of a GPU profile from the policy, such as "a10g-8b"."""
     engineering_fte: float | None = Field(default=None, ge=0, le=50)
     """Engineer-months per month spent operating the self-hosted model."""
+
+    @field_validator("monthly_tokens", "api_price_per_mtok", "api_input_price_per_mtok",
+                     "api_output_price_per_mtok", "output_share", "engineering_fte", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: object) -> object:
+        # JSON true is a Python bool, and so an int of 1: a number field must not take it.
+        if isinstance(value, bool):
+            raise ValueError(f"expected a number, not {str(value).lower()}")
+        return value
 
     @model_validator(mode="after")
     def _prices_come_in_pairs(self) -> WorkloadFacts:

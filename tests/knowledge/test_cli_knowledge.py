@@ -78,7 +78,7 @@ def test_eval_bad_set_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     result = runner.invoke(app, ["eval", "--set", str(bad)])
-    assert result.exit_code == 2 and "not a usable evaluation set" in result.stderr
+    assert result.exit_code == 2 and "not valid JSON" in result.stderr
 
 
 @pytest.fixture
