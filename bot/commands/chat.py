@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 
 
 def _services(settings: Settings) -> Services:
+    from bot.commands.knowledge import index_location, index_progress
     from bot.services import build_services
 
-    typer.echo("Loading the guidance index and the embedding model...", err=True)
-    services = build_services(settings)
+    with index_progress(index_location(settings)) as progress:
+        services = build_services(settings, progress=progress)
     if not services.knowledge.available:
         typer.echo(f"warning: {services.knowledge.problem}; answers come without sources.", err=True)
     return services

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,20 +13,29 @@ import typer
 from bot.errors import UserError
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from knowledge import IngestReport, KnowledgeBase
 
 PROGRESS_FROM = 32
 """Below this many chunks to embed an ingest is quick enough to need no progress bar."""
 
 
-def run_ingest(kb: KnowledgeBase, folders: list[Path] | None = None) -> IngestReport:
-    """Ingest with a progress bar on stderr when there is enough to embed."""
+def index_location(settings: Settings) -> str:
+    """Where the index lives, as a person would look for it."""
+    return settings.chroma_url or str(settings.index_dir)
+
+
+@contextmanager
+def index_progress(where: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback for an index build: once there is enough to embed, one line saying
+    where the index is built, then one bar of chunks embedded with the time left, on stderr."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+                  "chunks", TimeElapsedColumn(), "left", TimeRemainingColumn(), console=console,
+                  transient=True) as bar:
         task = None
 
         def progress(done: int, total: int) -> None:
@@ -32,9 +43,17 @@ def run_ingest(kb: KnowledgeBase, folders: list[Path] | None = None) -> IngestRe
             if total < PROGRESS_FROM:
                 return
             if task is None:
-                task = bar.add_task("Embedding guidance", total=total)
+                console.print(f"Building the guidance index in {where}; later runs reuse it.",
+                              soft_wrap=True, highlight=False, markup=False)
+                task = bar.add_task("Embedding the guides", total=total)
             bar.update(task, completed=done)
 
+        yield progress
+
+
+def run_ingest(kb: KnowledgeBase, where: str, folders: list[Path] | None = None) -> IngestReport:
+    """Ingest with a progress bar on stderr when there is enough to embed."""
+    with index_progress(where) as progress:
         return kb.ingest(folders or [], progress=progress)
 
 
@@ -51,7 +70,7 @@ def ingest(
     for path in paths or []:
         if not path.is_dir():
             raise UserError(f"{path}: not a folder")
-    report = run_ingest(kb, paths)
+    report = run_ingest(kb, index_location(ctx.obj), paths)
     for problem in report.problems:
         typer.echo(f"skipped: {problem}", err=True)
     # Servers started after this find the query encoder compiled and need not load the model.
@@ -67,8 +86,7 @@ def _ready(ctx: typer.Context) -> KnowledgeBase:
 
     kb = open_knowledge(ctx.obj)
     if kb.is_empty():
-        typer.echo("The guidance index is empty; building it now (first use)...", err=True)
-        report = run_ingest(kb)
+        report = run_ingest(kb, index_location(ctx.obj))
         typer.echo(f"Ingest: {report.summary()}", err=True)
     return kb
 

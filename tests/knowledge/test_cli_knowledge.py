@@ -29,7 +29,11 @@ def test_ask_json_builds_missing_index_and_cites_best_first(tmp_path: Path) -> N
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert "building it now (first use)" in done.stderr
+    index = tmp_path / "fresh" / "index"
+    assert done.stderr.count(f"Building the guidance index in {index}") == 1, done.stderr
+    # Nothing from the libraries underneath: no weight-loading bar, no loss-type notice.
+    assert "Loading weights" not in done.stderr and "ForCausalLMLoss" not in done.stderr
+    assert (tmp_path / "fresh" / "encoder" / "query-encoder.pt").is_file()
     payload = json.loads(done.stdout)
     assert payload["question"] == "how much does an A100 cost per hour?"
     assert "[1]" in payload["answer"]
