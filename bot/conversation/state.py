@@ -24,7 +24,22 @@ MAX_NAME: int = next(rule.max_length for rule in WorkloadFacts.model_fields["nam
 """The longest use-case name `WorkloadFacts` takes; a longer one is shortened for scoring."""
 
 
-class FactNote(BaseModel):
+class _Attributed(BaseModel):
+    """A model holding someone's words, with `user`, who gave them (None in a conversation
+    without users, such as the terminal, or recorded before users were noted). Left out of the
+    stored JSON while None, so states stored before read back and dump unchanged."""
+
+    user: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _user_only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if data.get("user", "") is None:
+            data.pop("user")
+        return data
+
+
+class FactNote(_Attributed):
     """A fact as the user gave it, with the words it came from."""
 
     model_config = ConfigDict(frozen=True)
@@ -40,6 +55,15 @@ class UseCase(BaseModel):
 
     name: str | None = None
     facts: dict[str, FactNote] = Field(default_factory=dict)
+    named_by: str | None = None
+    """Who gave the name, when a user did."""
+
+    @model_serializer(mode="wrap")
+    def _named_by_only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if data.get("named_by", "") is None:
+            data.pop("named_by")
+        return data
 
     def workload(self) -> WorkloadFacts:
         """This use case as scoring's facts, its name included.
@@ -52,7 +76,7 @@ class UseCase(BaseModel):
             {fact: note.value for fact, note in self.facts.items()} | {"name": name})
 
 
-class PendingChange(BaseModel):
+class PendingChange(_Attributed):
     """A tentative statement that would change known facts, held until the user says whether it
     is a fact to record or only a what-if."""
 
@@ -65,7 +89,19 @@ class PendingChange(BaseModel):
     change the last what-if imagined, recorded if the user adopts it ("record that")."""
 
 
-_LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues")
+class Sources(BaseModel):
+    """Who gave the words held between turns outside facts: a cue, a fact stated two ways, half
+    a volume."""
+
+    cues: dict[str, str] = Field(default_factory=dict)
+    """Fact -> the user whose message hinted at it (`ConversationState.cues`)."""
+    clarifying: str | None = None
+    """The user who stated facts two ways (`ConversationState.clarifying`)."""
+    volume_parts: list[str] = Field(default_factory=list)
+    """The users whose messages gave half a volume (`ConversationState.volume_parts`)."""
+
+
+_LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues", "sources")
 """Fields added after conversations were first stored: left out while at their defaults, so a
 stored conversation reads back and dumps unchanged."""
 
@@ -90,6 +126,8 @@ class ConversationState(BaseModel):
     """Facts hinted at but not stated ("HIPAA" for residency), asked first and explained."""
     clarifying: dict[str, list[str]] = Field(default_factory=dict)
     """Facts stated two ways in one message, waiting for the user to pick."""
+    sources: Sources = Field(default_factory=Sources)
+    """Who gave `cues`, `clarifying` and `volume_parts`, so one user's words can be removed."""
     stage: Literal["gathering", "advised"] = "gathering"
     last_result: Recommendation | None = None
     """The last recommendation given."""

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from bot.conversation import Advice, build_advice
+from bot.conversation.attribution import forget_user
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
 from bot.observability.probe import Probe
@@ -339,7 +340,7 @@ class SlackAdvisor:
             except SlackCallFailed as exc:
                 log.warning("could not open a DM for the form's answer", extra={"error": exc.error})
                 return
-        state, replies = self.services.engine.start_with_facts(facts)
+        state, replies = self.services.engine.start_with_facts(facts, user=user)
         advice_replies = [r for r in replies if r.advice is not None] or replies
         # The buttons need no conversation key: a click names its message, the thread's root.
         messages = [m for r in advice_replies for m in render.reply_messages(r, None)]
@@ -364,7 +365,7 @@ class SlackAdvisor:
                 return
         self.delivery.count_recommendations(advice_replies)
         thread = Thread(team, channel, root)
-        self.services.conversations.save_new(thread.key, state, owner_user=user, team=team,
+        self.services.conversations.save_new(thread.key, state, user=user, team=team,
                                              channel=channel)
         posted = [root, *self.poster.post_all(channel, messages[1:], root)]
         for page, ts in enumerate(posted):
@@ -496,13 +497,10 @@ class SlackAdvisor:
                                       render_advice(advice), prices_changed(record, result))
 
     def forget(self, user: str) -> render.SlackMessage:
-        conversations = self.store.conversations.delete_owned(user)
-        self.store.anchors.delete_orphans()
-        decisions = self.store.decisions.delete_for(user)
-        self.store.feedback.delete_for(user)
-        self.store.reminders.delete_for(user)
-        return text_message(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
-                            "record(s) of yours.")
+        """`/llm-advisor forget`, confirmed: everything stored about the user goes, in one
+        transaction, and nobody else's data changes."""
+        report = self.store.forget(user, forget_user)
+        return text_message(render.forget_done_text(report))
 
     def history(self, user: str, team: str) -> render.SlackMessage:
         return render.history_messages(self.store.decisions.for_user(user, team=team, limit=10))

@@ -103,6 +103,19 @@ class Conversation(_Record):
     updated_at: datetime
 
 
+class ForgetReport(_Record):
+    """What `Store.forget` removed for one user."""
+
+    started: int = 0
+    """Conversations the user started, deleted whole."""
+    joined: int = 0
+    """Conversations the user only joined: their messages, facts and words removed, the rest kept."""
+    decisions: int = 0
+    """The user's own decision records (the ones they pinned)."""
+    votes: int = 0
+    reminders: int = 0
+
+
 class DecisionRecord(BaseModel):
     """A pinned decision: the facts it was given (a workload, or a whole portfolio), the
     recommendation and the versions that produced it."""

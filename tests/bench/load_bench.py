@@ -259,7 +259,7 @@ def load(clients: int, folder: str, fake: Recorder, end: float) -> Outcome:
             warm_up = range(10 * clients, 10 * clients + len(DIALOGUES))
 
             def replies(i: int, text: str) -> int:
-                return len([m for reply in local.conversations.handle(f"T1:C1:{i}", text, owner_user="U1",
+                return len([m for reply in local.conversations.handle(f"T1:C1:{i}", text, user="U1",
                                                                       team="T1", channel="C1")
                             for m in render.reply_messages(reply, "key")])
 
