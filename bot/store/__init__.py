@@ -4,6 +4,7 @@ inbox, outbox, reminders, feedback), bundled as a `Store`."""
 
 from __future__ import annotations
 
+from bot.store import forgetting
 from bot.store.anchors import Anchors
 from bot.store.conversations import Conversations
 from bot.store.database import Clock, Database, utc_now
@@ -12,7 +13,6 @@ from bot.store.errors import StaleState, StoreError, StoreUnavailable
 from bot.store.events import Events
 from bot.store.expired import Expired
 from bot.store.feedback import Feedback
-from bot.store import forgetting
 from bot.store.forgetting import Scrub
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot.store import OutboxItem, QueuedMessage, QueuedReply, Store
 from bot.store.database import create_store_engine
-from bot.store.migrations import alembic_config
 from bot.store.inbox import ts_sort_key
+from bot.store.migrations import alembic_config
 from bot.store.models import Base, OutboxRow
 from tests.helpers.threads import run_in_threads
 
