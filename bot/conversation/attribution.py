@@ -17,7 +17,9 @@ def credited(before: ConversationState, after: ConversationState, user: str | No
              ) -> ConversationState:
     """`after` (the state a turn left, starting from `before`) with what the turn added credited
     to `user`. A fact recorded from a held change ("record it") is credited to whoever made the
-    change, since the words are theirs. Nothing changes when `user` is None."""
+    change, since the words are theirs. A fact someone else gave before is kept inside the note
+    that replaced it, to come back if the replacing note's user is forgotten. Nothing changes
+    when `user` is None."""
     if user is None:
         return after
     state = after.model_copy(deep=True)
@@ -25,10 +27,14 @@ def credited(before: ConversationState, after: ConversationState, user: str | No
         state.current.named_by = user
     known = {note for case in (before.current, *before.earlier) for note in case.facts.values()}
     settled = before.pending if after.pending != before.pending else None
-    for case in (state.current, *state.earlier):
+    for case, was in zip((state.current, *state.earlier), (before.current, *before.earlier),
+                         strict=False):
         for fact, note in case.facts.items():
             if note.user is None and note not in known:
-                case.facts[fact] = note.model_copy(update={"user": _giver(fact, note, settled, user)})
+                giver = _giver(fact, note, settled, user)
+                previous = was.facts.get(fact)
+                replaced = previous.without(giver) if previous is not None else None
+                case.facts[fact] = note.model_copy(update={"user": giver, "replaced": replaced})
     if state.pending is not None and state.pending.user is None and state.pending != before.pending:
         state.pending = state.pending.model_copy(update={"user": user})
     sources = state.sources
@@ -57,7 +63,8 @@ def without_user(state: ConversationState, user: str) -> ConversationState:
     to gathering, so the next turn scores the facts left afresh."""
     kept = state.model_copy(deep=True)
     for number, case in enumerate((kept.current, *kept.earlier)):
-        case.facts = {fact: note for fact, note in case.facts.items() if note.user != user}
+        case.facts = {fact: left for fact, note in case.facts.items()
+                      if (left := note.without(user)) is not None}
         if case.named_by == user:
             case.name = None if number == 0 else f"use case {number}"
             case.named_by = None

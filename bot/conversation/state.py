@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -26,16 +26,20 @@ MAX_NAME: int = next(rule.max_length for rule in WorkloadFacts.model_fields["nam
 
 class _Attributed(BaseModel):
     """A model holding someone's words, with `user`, who gave them (None in a conversation
-    without users, such as the terminal, or recorded before users were noted). Left out of the
-    stored JSON while None, so states stored before read back and dump unchanged."""
+    without users, such as the terminal, or recorded before users were noted). Fields named in
+    `_OMITTED_WHEN_NONE` are left out of the stored JSON while None, so states stored before
+    read back and dump unchanged."""
+
+    _OMITTED_WHEN_NONE: ClassVar[tuple[str, ...]] = ("user",)
 
     user: str | None = None
 
     @model_serializer(mode="wrap")
-    def _user_only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+    def _only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
         data: dict[str, object] = handler(self)
-        if data.get("user", "") is None:
-            data.pop("user")
+        for name in self._OMITTED_WHEN_NONE:
+            if name in data and data[name] is None:
+                data.pop(name)
         return data
 
 
@@ -43,11 +47,23 @@ class FactNote(_Attributed):
     """A fact as the user gave it, with the words it came from."""
 
     model_config = ConfigDict(frozen=True)
+    _OMITTED_WHEN_NONE: ClassVar[tuple[str, ...]] = ("user", "replaced")
 
     value: FactValue
     evidence: str = ""
     derivation: str = ""
     turn: int = 0
+    replaced: FactNote | None = None
+    """The note this one replaced when someone else had given it, so that forgetting this
+    note's user brings theirs back; it holds no note of this note's own user."""
+
+    def without(self, user: str) -> FactNote | None:
+        """What is left of this fact once `user`'s notes are taken out: this note, or the one it
+        replaced, or None."""
+        replaced = self.replaced.without(user) if self.replaced is not None else None
+        if self.user == user:
+            return replaced
+        return self if replaced == self.replaced else self.model_copy(update={"replaced": replaced})
 
 
 class UseCase(BaseModel):
