@@ -83,7 +83,8 @@ HELP_LINES = [
     "e.g. `/llm-advisor support bot, 3M tokens a day, data can't leave our DC`",
     f"• `{ids.COMMAND} help`: this message",
     f"• `{ids.COMMAND} history`: your pinned decisions, with a Re-check button each",
-    f"• `{ids.COMMAND} forget`: delete your conversations and decisions",
+    f"• `{ids.COMMAND} forget`: delete the conversations you started, your messages in others' "
+    "and your decisions",
     "• Mention me in a channel and I'll reply in a thread and keep following it",
     "",
     "*In a thread*",
