@@ -261,6 +261,17 @@ class SlackAdvisor:
         """A button that stands for a typed message (quick answers, Start over, what-if)."""
         self.turn(place, action_ts, text, user)
 
+    def admits_click(self, place: Place, user: str, is_dm: bool) -> bool:
+        """Whether a click by `user` on a message of `place`'s conversation may act on it. A DM
+        or AI app thread is its participants' alone: another user's click is refused. In a
+        channel thread anyone may click, and so takes part. A conversation not stored (never
+        started, or forgotten) admits the click, for the action to say so."""
+        if is_dm:
+            participants = self.store.conversations.participants(place.key)
+            return not participants or user in participants
+        self.store.conversations.join(place.key, user)
+        return True
+
     def claim_once(self, what: str) -> bool:
         """True the first time, in any replica, that `what` (a click on a message as it stood,
         a form submission) is handled; False for a repeat."""

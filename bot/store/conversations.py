@@ -61,6 +61,15 @@ class Conversations:
         with self.db.transaction() as connection:
             return [user for user, in connection.execute(_WHO, {"key": key})]
 
+    def join(self, key: str, user: str) -> bool:
+        """Record `user` as taking part in conversation `key`, if it is stored; False if not."""
+        with self.db.transaction() as connection:
+            if connection.execute(_EXISTS, {"key": key}).first() is None:
+                return False
+            insert_new(connection, _PARTICIPANTS.name, ("conversation_key", "user_id"),
+                       {"conversation_key": key, "user_id": user, "joined_at": self.db.clock()})
+            return True
+
     def save(
         self, key: str, state: StateDocument, expected_version: int | None,
         owner_user: str | None = None, team: str | None = None, channel: str | None = None,

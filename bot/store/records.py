@@ -98,6 +98,7 @@ class Conversation(_Record):
     state: StateDocument
     version: int
     owner_user: str | None = None
+    """Who started it; those who spoke since are its participants (`Conversations.participants`)."""
     team: str | None = None
     channel: str | None = None
     updated_at: datetime
