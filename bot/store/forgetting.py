@@ -110,15 +110,24 @@ def _delete_conversations(connection: Connection, keys: Sequence[str]) -> None:
 
 
 def reclaim(db: Database) -> None:
-    """Ask the database to drop the old copies of deleted rows; never fails (logged instead)."""
-    try:
-        if db.dialect == "sqlite":
+    """Ask the database to drop the old copies of deleted rows; never fails (logged instead).
+
+    On PostgreSQL each table is vacuumed on its own connection (VACUUM cannot run in a
+    transaction), within the store's usual statement limit: a table too big for it is left to
+    autovacuum, and the others are still vacuumed."""
+    if db.dialect == "sqlite":
+        try:
             with db.engine.connect() as connection:
                 busy, *_ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
-            if busy:
-                log.warning("write-ahead log not truncated after forget: the database was busy")
-        elif db.dialect == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(text(f"VACUUM {', '.join(TOUCHED)}"))
-    except SQLAlchemyError as exc:
-        log.warning("could not reclaim space after forget", extra={"error": type(exc).__name__})
+        except SQLAlchemyError as exc:
+            busy = type(exc).__name__
+        if busy:
+            log.warning("write-ahead log not truncated after forget", extra={"error": str(busy)})
+    elif db.dialect == "postgresql":
+        for table in TOUCHED:
+            try:
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text(f"VACUUM {table}"))
+            except SQLAlchemyError as exc:
+                log.warning("could not vacuum after forget",
+                            extra={"table": table, "error": type(exc).__name__})

@@ -161,3 +161,21 @@ def test_sqlite_files_keep_no_copy_of_a_forgotten_message(store: Store) -> None:
 
     assert not on_disk()
     assert database.stat().st_size > 0 and Path(f"{database}-wal").stat().st_size == 0
+
+
+def test_forget_on_postgresql_vacuums_what_it_deleted_from(store: Store, store_url: str,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    if store.db.dialect != "postgresql":
+        pytest.skip("SQLite overwrites deleted content and truncates its log instead")
+    store.inbox.enqueue(KEY, "1.0", message("approved vendors only", "U3"))
+
+    store.forget("U3", lambda state, user: state)
+
+    assert not [r for r in caplog.records if "could not vacuum" in r.getMessage()]
+    engine = create_store_engine(store_url)
+    with engine.connect() as connection:
+        vacuumed = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'inbox' "
+            "AND schemaname = current_schema() AND vacuum_count > 0").scalar_one()
+    engine.dispose()
+    assert vacuumed == 1
