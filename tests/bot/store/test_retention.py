@@ -103,11 +103,11 @@ def test_sqlite_overwrites_what_it_deletes(store_url: str, store: Store) -> None
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar_one() == 1
 
 
-def test_upgrade_to_0006_finds_participants_and_clears_old_text(store_url: str, engine: Engine) -> None:
+def test_upgrade_to_0007_finds_participants_and_clears_old_text(store_url: str, engine: Engine) -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0005")
+        command.upgrade(config, "0006")
         connection.execute(insert(CONVERSATIONS).values(
             key=KEY, owner_user="U3", team="T1", channel="C1", state={}, version=2,
             created_at=THEN, updated_at=THEN))
@@ -134,7 +134,7 @@ def test_upgrade_to_0006_finds_participants_and_clears_old_text(store_url: str, 
 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0005")
+        command.downgrade(config, "0006")
     assert "conversation_participants" not in inspect(engine).get_table_names()
     assert "user_id" not in {column["name"] for column in inspect(engine).get_columns("inbox")}
     store.close()
