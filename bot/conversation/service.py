@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -77,22 +77,25 @@ class ConversationService:
             log.warning("stored conversation state is unreadable; starting a new one")
             return ConversationState()
 
-    def save_new(self, key: str, state: ConversationState, **owner: Any) -> None:
-        """Store a conversation that starts with `state` (the facts form); raises `StaleState`
+    def save_new(self, key: str, state: ConversationState, *, user: str | None = None,
+                 team: str | None = None, channel: str | None = None) -> None:
+        """Store a conversation `user` starts with `state` (the facts form); raises `StaleState`
         if `key` exists already."""
-        self.conversations.save(key, state.model_dump(mode="json"), None, **owner)
+        self.conversations.save(key, state.model_dump(mode="json"), None, user, team, channel,
+                                participant=user)
 
     def reset(self, key: str) -> None:
         """Forget conversation `key`'s state, keeping the row (and its owner)."""
         stored = self.conversations.load(key)
         self.conversations.save(key, {}, stored.version if stored else None)
 
-    def handle(self, key: str, message: str, *, owner_user: str | None = None,
+    def handle(self, key: str, message: str, *, user: str | None = None,
                team: str | None = None, channel: str | None = None) -> list[Reply]:
-        """One user message in, the replies out; the new state is saved before returning."""
-        return self.respond(key, message, owner_user=owner_user, team=team, channel=channel)[0]
+        """One message from `user` in, the replies out; the new state is saved before returning.
+        `user` starts the conversation if it is new, and takes part in it either way."""
+        return self.respond(key, message, user=user, team=team, channel=channel)[0]
 
-    def respond(self, key: str, message: str, *, owner_user: str | None = None,
+    def respond(self, key: str, message: str, *, user: str | None = None,
                 team: str | None = None, channel: str | None = None
                 ) -> tuple[list[Reply], ConversationState]:
         """`handle`, also giving the state it saved, so a caller need not read it back.
@@ -107,9 +110,9 @@ class ConversationService:
         saved: list[ConversationState] = []
 
         def apply(data: StateDocument | None) -> StateDocument:
-            state, replies = engine.turn(self._state(data), message)
+            state, replies = engine.turn(self._state(data), message, user)
             captured[:], saved[:] = replies, [state]
             return state.model_dump(mode="json")
 
-        self.conversations.update(key, apply, owner_user=owner_user, team=team, channel=channel)
+        self.conversations.update(key, apply, user=user, team=team, channel=channel)
         return captured, saved[0]

@@ -185,7 +185,7 @@ class DeliveryLoop:
 
         def work() -> list[QueuedReply]:
             replies, state = self.conversations.respond(
-                key, message.text, owner_user=message.user, team=message.team,
+                key, message.text, user=message.user, team=message.team,
                 channel=message.channel)
             after[:] = [state]
             advised.extend(self.count_recommendations(replies))

@@ -40,8 +40,11 @@ _PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"))
 _MARK = (
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("item_id"), _INBOX.c.processed_at.is_(None))
-    .values(processed_at=bindparam("done_at"), result=bindparam("outcome"))
+    .values(processed_at=bindparam("done_at"), result=bindparam("outcome"), payload=bindparam("cleared"))
 )
+CLEARED: dict[str, Any] = {}
+"""The payload of a processed message: its text is not kept past its turn. De-duplication needs
+only the conversation and ts (columns), and `forget` the sender (`user_id`)."""
 _TAKE = (
     update(_LEASES)
     .where(_LEASES.c.conversation_key == _KEY,
@@ -61,7 +64,10 @@ _UNREADABLE = QueuedMessage(text="", user="", team="", channel="")
 
 def _item(row: Any, owes_replies: bool = False) -> InboxItem:
     try:
-        message = QueuedMessage.model_validate(row.payload)
+        if row.processed_at is not None and row.payload == CLEARED:
+            message = _UNREADABLE.model_copy(update={"user": row.user_id or ""})
+        else:
+            message = QueuedMessage.model_validate(row.payload)
     except ValidationError:
         # A row no version of the message type can read: handed out empty, so the delivery
         # loop marks it done instead of retrying it forever.
@@ -108,7 +114,8 @@ class Inbox:
     def enqueue(self, key: str, message_ts: str, message: QueuedMessage) -> bool:
         """Queue a message of conversation `key`; False when `(key, message_ts)` is already queued."""
         new = dict(conversation_key=key, message_ts=message_ts, sort_key=ts_sort_key(message_ts),
-                   payload=message.model_dump(mode="json"), created_at=self.db.clock())
+                   user_id=message.user or None, payload=message.model_dump(mode="json"),
+                   created_at=self.db.clock())
         with self.db.transaction() as connection:
             return insert_new(connection, _INBOX.name, ("conversation_key", "message_ts"), new)
 
@@ -128,7 +135,8 @@ class Inbox:
         return item is not None and item.processed
 
     def mark_processed(self, item_id: int, outcome: str = "ok") -> None:
-        """Record the item as done with `outcome`; an item already done keeps its first one."""
+        """Record the item as done with `outcome`, and its text as no longer kept; an item
+        already done keeps its first outcome."""
         with self.db.transaction() as connection:
             self._mark(connection, item_id, outcome)
 
@@ -139,7 +147,8 @@ class Inbox:
             return self._next_owing(connection, key)
 
     def _mark(self, connection: Connection, item_id: int, outcome: str) -> None:
-        _run(connection, _MARK, item_id=item_id, done_at=self.db.clock(), outcome={"outcome": outcome})
+        _run(connection, _MARK, item_id=item_id, done_at=self.db.clock(), outcome={"outcome": outcome},
+             cleared=CLEARED)
 
     @staticmethod
     def _next_owing(connection: Connection, key: str) -> InboxItem | None:
@@ -166,12 +175,13 @@ class Inbox:
 
     def abandon_pending(self, older_than: timedelta) -> int:
         """Mark messages pending for longer than `older_than` as done without an answer (their
-        outcome says so) and return how many: an answer that late no longer helps anyone."""
+        outcome says so, their text is not kept) and return how many: an answer that late no
+        longer helps anyone."""
         now = self.db.clock()
         give_up = (
             update(_INBOX)
             .where(_INBOX.c.processed_at.is_(None), _INBOX.c.created_at < now - older_than)
-            .values(processed_at=now, result={"outcome": "abandoned"})
+            .values(processed_at=now, result={"outcome": "abandoned"}, payload=CLEARED)
         )
         with self.db.transaction() as connection:
             return changed(connection, give_up)

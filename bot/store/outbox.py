@@ -20,6 +20,9 @@ MAX_ERROR = 255
 log = logging.getLogger(__name__)
 _TABLE = Base.metadata.tables[OutboxRow.__tablename__]
 _WAITING = _TABLE.c.outcome.is_(None)
+FINISHED: dict[str, Any] = {}
+"""The payload of a finished reply: rendered replies can echo the user's words, so none is kept
+once it is sent, dropped or abandoned."""
 
 
 def _item(row: Any) -> OutboxItem | None:
@@ -81,8 +84,10 @@ class Outbox:
             return [key for key, _ in connection.execute(query)]
 
     def finish(self, item_id: int, outcome: Literal["sent", "dropped"], error: str | None = None) -> None:
-        """The reply was posted, or Slack refused it for good (`error` says why)."""
-        values: dict[str, Any] = {"outcome": outcome, "finished_at": self.db.clock()}
+        """The reply was posted, or Slack refused it for good (`error` says why). Its rendered
+        text is not kept after that."""
+        values: dict[str, Any] = {"outcome": outcome, "finished_at": self.db.clock(),
+                                  "payload": FINISHED}
         if error is not None:
             values["last_error"] = error[:MAX_ERROR]
         with self.db.transaction() as connection:
@@ -99,7 +104,7 @@ class Outbox:
         """Give up on replies waiting longer than `older_than`; returns how many."""
         now = self.db.clock()
         changes = (update(_TABLE).where(_WAITING, _TABLE.c.created_at < now - older_than)
-                   .values(outcome="abandoned", finished_at=now))
+                   .values(outcome="abandoned", finished_at=now, payload=FINISHED))
         with self.db.transaction() as connection:
             return changed(connection, changes)
 

@@ -98,9 +98,23 @@ class Conversation(_Record):
     state: StateDocument
     version: int
     owner_user: str | None = None
+    """Who started it; those who spoke since are its participants (`Conversations.participants`)."""
     team: str | None = None
     channel: str | None = None
     updated_at: datetime
+
+
+class ForgetReport(_Record):
+    """What `Store.forget` removed for one user."""
+
+    started: int = 0
+    """Conversations the user started, deleted whole."""
+    joined: int = 0
+    """Conversations the user only joined: their messages, facts and words removed, the rest kept."""
+    decisions: int = 0
+    """The user's own decision records (the ones they pinned)."""
+    votes: int = 0
+    reminders: int = 0
 
 
 class DecisionRecord(BaseModel):

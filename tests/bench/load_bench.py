@@ -267,7 +267,7 @@ def load(clients: int, folder: str, fake: Recorder, end: float) -> Outcome:
                 pages when it is first posted (or its page count changes); later versions of
                 it are edits, not posts."""
                 turn = turn_messages(local.conversations.handle(
-                    f"T1:C1:{i}", text, owner_user="U1", team="T1", channel="C1"), "key",
+                    f"T1:C1:{i}", text, user="U1", team="T1", channel="C1"), "key",
                     has_recommendation=pages[i] > 0, link=None)
                 posted = len(turn.message)
                 if turn.recommendation and len(turn.recommendation) != pages[i]:
