@@ -24,6 +24,7 @@ from bot.store.records import (
     QueuedReply,
     Reminder,
     StateDocument,
+    TurnReplies,
     Vote,
 )
 from bot.store.reminders import Reminders
@@ -86,6 +87,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "TurnReplies",
     "Vote",
     "utc_now",
 ]

@@ -10,7 +10,7 @@ import pytest
 
 from bot.conversation import ConversationState, Engine, Reply
 from bot.conversation.service import ConversationService
-from bot.delivery import DeliveryFailed, DeliveryLoop, Undelivered
+from bot.delivery import DeliveryFailed, DeliveryLoop, Undelivered, Working
 from bot.store import QueuedMessage, QueuedReply, Store
 from scoring import load_policy
 
@@ -23,6 +23,7 @@ class RecordingSink:
 
     def __init__(self) -> None:
         self.sent: list[QueuedReply] = []
+        self.adopted: list[QueuedReply] = []
         self.apologies: list[QueuedMessage] = []
         self.turns: list[tuple[str, ConversationState]] = []
         self.takes: int | None = None
@@ -34,7 +35,8 @@ class RecordingSink:
         return [QueuedReply(channel=message.channel, text=reply.text, thread_ts=message.thread_ts)
                 for reply in replies]
 
-    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
+    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]],
+                working: Working) -> None:
         replies = work()
         for index, reply in enumerate(replies):
             try:
@@ -52,6 +54,17 @@ class RecordingSink:
                 raise DeliveryFailed("post", "service_unavailable", transient=True)
             self.takes -= 1
         self.sent.append(reply)
+
+    def find(self, replies: Sequence[QueuedReply]) -> dict[str, str]:
+        ids = {reply.reply_id for reply in replies}
+        return {reply.reply_id: str(n) for n, reply in enumerate(self.sent)
+                if reply.reply_id is not None and reply.reply_id in ids}
+
+    def adopt(self, reply: QueuedReply, posted: str) -> None:
+        self.adopted.append(reply)
+
+    def discard(self, reply: QueuedReply, posted: str) -> None:
+        self.sent = [r for n, r in enumerate(self.sent) if str(n) != posted]
 
     def apologise(self, message: QueuedMessage) -> None:
         self.apologies.append(message)

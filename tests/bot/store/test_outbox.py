@@ -393,7 +393,7 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     inspector = inspect(engine)
     assert "outbox" in inspector.get_table_names()
     assert {index["name"] for index in inspector.get_indexes("outbox")} == {
-        "ix_outbox_conversation_id", "ix_outbox_finished_at"}
+        "ix_outbox_conversation_id", "ix_outbox_finished_at", "ix_outbox_conversation_message"}
     item = store.inbox.get("k", "1.0")
     assert item is not None and item.message == before and not item.processed
     loaded = store.conversations.load("k")
