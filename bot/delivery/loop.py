@@ -28,9 +28,11 @@ from bot.store import InboxItem, OutboxItem, QueuedMessage, QueuedReply, Store
 
 log = logging.getLogger(__name__)
 
-STRANDED_AFTER = timedelta(seconds=30)
+LEASE = timedelta(seconds=60)
+"""How long a holder may take over one message before others may take its conversation over."""
+STRANDED_AFTER = LEASE / 2
 """A message still pending this long after it was queued, with nobody holding its conversation,
-was left by a replica that stopped mid-message."""
+was left by a replica that stopped mid-message (by default half the lease)."""
 OUTBOX_LEASE = timedelta(seconds=60)
 GIVE_UP_AFTER = timedelta(hours=1)
 """Past this, a stranded message is marked done unanswered, and a reply the platform has not
@@ -52,8 +54,10 @@ class DeliveryLoop:
     """Turns queued messages into replies, one conversation turn per message, in ts order."""
 
     def __init__(self, store: Store, conversations: ConversationService, sink: ReplySink,
-                 metrics: Metrics | None = None, holder: str | None = None) -> None:
+                 metrics: Metrics | None = None, holder: str | None = None,
+                 lease: timedelta = LEASE) -> None:
         self.store = store
+        self.lease = lease
         self.conversations = conversations
         self.sink = sink
         self.metrics = metrics or Metrics()
@@ -73,17 +77,19 @@ class DeliveryLoop:
             if not self.store.inbox.enqueue(key, message_ts, message):
                 return False
             self.drainer.drain(key, self.holder, lambda item: self._process(key, item),
-                               until_ts=message_ts)
+                               ttl=self.lease, until_ts=message_ts)
             return True
         finally:
             with self._queued_lock:
                 self._queued_at.pop((key, message_ts), None)
 
-    def sweep(self, stranded_after: timedelta = STRANDED_AFTER,
+    def sweep(self, stranded_after: timedelta | None = None,
               give_up_after: timedelta = GIVE_UP_AFTER) -> int:
         """Post the replies the platform would not take earlier, and answer messages that a
         replica queued and then died before answering; in order, each once. Returns how many
-        messages were answered. Replicas run this every little while."""
+        messages were answered. Replicas run this every little while. `stranded_after` defaults
+        to half the lease."""
+        stranded_after = self.lease / 2 if stranded_after is None else stranded_after
         abandoned = self.store.inbox.abandon_pending(give_up_after)
         dropped = self.store.outbox.abandon(give_up_after)
         if abandoned or dropped:
@@ -102,7 +108,7 @@ class DeliveryLoop:
         answered = 0
         for key in self.store.inbox.stranded(stranded_after):
             answered += self.drainer.drain(key, self.holder, functools.partial(self._process, key),
-                                           wait=timedelta(0))
+                                           ttl=self.lease, wait=timedelta(0))
         if answered:
             log.info("answered messages a stopped replica left queued", extra={"count": answered})
         return answered

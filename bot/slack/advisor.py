@@ -113,7 +113,7 @@ class SlackAdvisor:
                                     services.prices, services.store.anchors,
                                     surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
-                                     self.metrics)
+                                     self.metrics, lease=services.lease)
 
     @property
     def store(self) -> Store:

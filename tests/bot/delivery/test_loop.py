@@ -182,3 +182,59 @@ def test_a_platform_refusing_for_good_gets_an_apology_and_nothing_is_queued(
     item = store.inbox.get(KEY, "101.0")
     assert item is not None and item.processed and item.outcome == "delivery_error"
     assert not store.outbox.has_unsent(KEY)
+
+
+class Stopped(BaseException):
+    """The process stopping where it stands."""
+
+
+@pytest.mark.parametrize("stop_at", ["outbox.finish_turn", "inbox.mark_and_next"])
+def test_a_turn_posted_but_never_marked_is_finished_from_its_record_not_run_again(
+        loop: DeliveryLoop, store: Store, sink: RecordingSink, monkeypatch: pytest.MonkeyPatch,
+        stop_at: str) -> None:
+    (first,) = expected_texts(DIALOGUE[0])
+    table, method = stop_at.split(".")
+    owner = getattr(store, table)
+    real = getattr(owner, method)
+
+    def stop(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(owner, method, real)
+        raise Stopped
+
+    monkeypatch.setattr(owner, method, stop)
+    with pytest.raises(Stopped):
+        loop.accept(KEY, "101.0", message(DIALOGUE[0]))
+    assert sent_texts(sink) == first
+    assert store.outbox.recorded(KEY, "101.0")  # with the state, before anything was posted
+
+    assert loop.sweep(stranded_after=timedelta(0)) == 1
+
+    assert sent_texts(sink) == first  # not posted again
+    if table == "outbox":  # the replies were still waiting: found posted, taken as sent
+        assert [reply.text for reply in sink.adopted] == first
+    stored = store.conversations.load(KEY)
+    assert stored is not None and ConversationState.model_validate(stored.state).turns == 1
+    item = store.inbox.get(KEY, "101.0")
+    assert item is not None and item.processed and item.outcome == "ok"
+    assert not store.outbox.has_unsent(KEY)
+
+
+def test_a_turn_stopped_before_saving_runs_again_and_answers_once(
+        loop: DeliveryLoop, store: Store, sink: RecordingSink,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (first,) = expected_texts(DIALOGUE[0])
+    save = store.conversations.save
+
+    def stop(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(store.conversations, "save", save)
+        raise Stopped
+
+    monkeypatch.setattr(store.conversations, "save", stop)
+    with pytest.raises(Stopped):
+        loop.accept(KEY, "101.0", message(DIALOGUE[0]))
+    assert sink.sent == [] and not store.outbox.has_unsent(KEY)  # nothing saved, nothing recorded
+
+    assert loop.sweep(stranded_after=timedelta(0)) == 1
+
+    assert sent_texts(sink) == first
+    assert sink.adopted == []
