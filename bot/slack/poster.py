@@ -28,8 +28,9 @@ UNEDITABLE = frozenset({"message_not_found", "cant_update_message", "edit_window
 """Slack's answers to an edit of a message that is gone or can no longer be edited."""
 REPLY_EVENT = "llm_advisor_reply"
 """The metadata event type of the bot's replies; its payload holds the reply's `reply_id`."""
-POST_TRIES = 3
-"""Tries of a post whose answer never came (or was a server error), looking in between."""
+POST_TRIES = 5
+"""Tries of a post whose answer never came (or was a server error), looking in between: as
+many as the Web API client gives any other call a server error."""
 RETRY_PAUSE = 0.25
 LOOKUP_PAGES = 10
 """The most pages of a thread (200 messages each) read when looking for a reply."""
@@ -135,6 +136,9 @@ class Poster:
             except SlackCallFailed as exc:
                 if not exc.uncertain or attempt == POST_TRIES:
                     raise
+                reason = "connection_error" if exc.error == "connection_error" else "server_error"
+            log.info("retrying slack call", extra={"method": "chat.postMessage", "reason": reason,
+                                                   "attempt": attempt + 1})
             time.sleep(RETRY_PAUSE * attempt)
             if reply.reply_id:
                 found = self.find_posted(reply.channel, reply.thread_ts, [reply.reply_id])
