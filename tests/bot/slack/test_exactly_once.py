@@ -97,6 +97,30 @@ def test_a_post_slack_took_without_answering_is_posted_once(
     assert fake.calls("chat.postEphemeral") == []  # no apology: the reply got through
 
 
+def test_a_dm_reply_slack_took_without_answering_is_posted_once(
+        impatient_app: ObservedApp, fake: FakeSlack) -> None:
+    advisor = impatient_app.advisor
+    assert advisor is not None
+    slack = Slack(impatient_app, fake)
+    slack.send(event_body(payloads.message("an email summariser", channel="D1",
+                                           channel_type="im", ts=payloads.new_ts())))
+    slack.wait_posts(1)
+    slack.settle()
+    fake.swallow("chat.postMessage", hang=CLIENT_TIMEOUT + 2.0,
+                 where=lambda params: params.get("channel") == "D1")
+
+    ts = payloads.new_ts()
+    slack.send(event_body(payloads.message(FOLLOW_UP, channel="D1", channel_type="im", ts=ts)))
+    key = ids.conversation_key(TEAM_ID, "D1", ids.DM_TOP)
+    _wait(lambda: advisor.store.inbox.is_processed(key, ts))
+    advisor.delivery.sweep(stranded_after=timedelta(0))
+
+    texts = [str(message.get("text")) for message in fake.thread("D1", None)]
+    assert len(texts) == 2, texts  # found at the DM's top level, not posted again
+    assert "Noted" in texts[1] and "Data residency" in texts[1]
+    assert fake.calls("conversations.history")
+
+
 def test_a_turn_stopped_after_posting_is_finished_without_posting_again(
         app: ObservedApp, slack: Slack, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
     advisor = app.advisor

@@ -710,9 +710,9 @@ class FakeSlack:
         with self._condition:
             return self._posted.get((channel, ts))
 
-    def thread(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
-        """The bot's messages in a thread as it stands now (edits applied, deleted ones gone), in
-        ts order: what a reader of the thread sees of the bot."""
+    def thread(self, channel: str, thread_ts: str | None) -> list[dict[str, Any]]:
+        """The bot's messages in a thread (None: at the channel's top level) as it stands now
+        (edits applied, deleted ones gone), in ts order: what a reader sees of the bot."""
         with self._condition:
             return [dict(m) for (c, ts), m in sorted(self._posted.items(), key=lambda kv: kv[0][1])
                     if c == channel and m.get("thread_ts") == thread_ts and ts != thread_ts]
