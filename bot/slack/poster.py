@@ -252,7 +252,11 @@ class Poster:
             with lock:
                 if not done.is_set():
                     if working is not None:
-                        working.posting(signal_reply)
+                        try:
+                            working.posting(signal_reply)
+                        except Exception:  # unrecorded, it could be left behind: not shown
+                            log.warning("working message not recorded; not shown")
+                            return
                     payload = {"metadata": reply_metadata(signal_reply.reply_id)} \
                         if signal_reply.reply_id else {}
                     try:
