@@ -138,7 +138,7 @@ class SlackAdvisor:
                                     services.prices, services.store.anchors,
                                     surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
-                                     self.metrics)
+                                     self.metrics, lease=services.lease)
         self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
                                   wait=STORE_CHECK_WAIT)
 

@@ -28,6 +28,7 @@ from bot.store.records import (
     QueuedReply,
     Reminder,
     StateDocument,
+    TurnReplies,
     Vote,
 )
 from bot.store.reminders import Reminders
@@ -99,6 +100,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "TurnReplies",
     "Vote",
     "utc_now",
 ]

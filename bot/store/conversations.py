@@ -14,7 +14,8 @@ from sqlalchemy import Integer, Update, bindparam, delete, insert, literal, sele
 from bot.store.database import Database
 from bot.store.errors import StaleState
 from bot.store.models import Base, ConversationRow, ExpiredConversationRow, ParticipantRow, UTCDateTime
-from bot.store.records import Conversation, StateDocument
+from bot.store.outbox import insert_replies
+from bot.store.records import Conversation, StateDocument, TurnReplies
 from bot.store.sql import changed, insert_new
 
 _TABLE = Base.metadata.tables[ConversationRow.__tablename__]
@@ -73,9 +74,10 @@ class Conversations:
     def save(
         self, key: str, state: StateDocument, expected_version: int | None,
         owner_user: str | None = None, team: str | None = None, channel: str | None = None,
-        *, participant: str | None = None,
+        *, participant: str | None = None, replies: TurnReplies | None = None,
     ) -> int:
-        """Write `state` and return the new version.
+        """Write `state` and return the new version; with `replies`, queue the turn's replies
+        in its outbox in the same transaction.
 
         `expected_version=None` creates the conversation, started by `owner_user`; otherwise the
         stored version must still be `expected_version`, and the starter stays whoever it was.
@@ -85,6 +87,8 @@ class Conversations:
         """
         now = self.db.clock()
         with self.db.transaction() as connection:
+            if replies is not None:
+                insert_replies(connection, key, replies.replies, replies.message_ts, now)
             if expected_version is None:
                 new = dict(key=key, state=state, version=1, owner_user=owner_user, team=team,
                            channel=channel, created_at=now, updated_at=now)
@@ -111,20 +115,22 @@ class Conversations:
     def update(
         self, key: str, fn: Callable[[StateDocument | None], StateDocument], retries: int = 8, *,
         user: str | None = None, team: str | None = None, channel: str | None = None,
+        replies: Callable[[], TurnReplies] | None = None,
     ) -> StateDocument:
         """Apply `fn` to the current state (None if new) and save it; never loses a concurrent update.
 
         `user` is who speaks: the starter when this creates the conversation, a participant
         either way. On a conflict `fn` runs again on the fresh state, up to `retries` more
         times, then `StaleState` is raised. `fn` may run more than once, so it must not have
-        side effects.
+        side effects. `replies`, called after each run of `fn`, gives what that run is to post:
+        saved with its state (see `save`).
         """
         for attempt in range(retries + 1):
             current = self.load(key)  # a fresh copy, read for this attempt alone
             state = fn(current.state if current else None)
             try:
                 self.save(key, state, current.version if current else None, user, team, channel,
-                          participant=user)
+                          participant=user, replies=replies() if replies is not None else None)
             except StaleState:
                 if attempt == retries:
                     raise

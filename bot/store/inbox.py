@@ -36,7 +36,9 @@ _PENDING = (
 )
 _ITEM = select(_INBOX).where(_INBOX.c.conversation_key == _KEY, _INBOX.c.message_ts == bindparam("ts"))
 _OWES = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _KEY, _OUTBOX.c.outcome.is_(None)).exists()
-_PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"))
+_BEGUN = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _INBOX.c.conversation_key,
+                                    _OUTBOX.c.message_ts == _INBOX.c.message_ts).exists()
+_PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"), _BEGUN.label("begun"))
 _MARK = (
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("item_id"), _INBOX.c.processed_at.is_(None))
@@ -62,7 +64,7 @@ _RELEASE = delete(_LEASES).where(_LEASES.c.conversation_key == _KEY, _LEASES.c.h
 _UNREADABLE = QueuedMessage(text="", user="", team="", channel="")
 
 
-def _item(row: Any, owes_replies: bool = False) -> InboxItem:
+def _item(row: Any, owes_replies: bool = False, begun: bool = False) -> InboxItem:
     try:
         if row.processed_at is not None and row.payload == CLEARED:
             message = _UNREADABLE.model_copy(update={"user": row.user_id or ""})
@@ -75,7 +77,7 @@ def _item(row: Any, owes_replies: bool = False) -> InboxItem:
         message = _UNREADABLE
     return InboxItem(id=row.id, conversation_key=row.conversation_key, message_ts=row.message_ts,
                      message=message, created_at=row.created_at, processed_at=row.processed_at,
-                     outcome=_outcome(row.result), owes_replies=owes_replies)
+                     outcome=_outcome(row.result), owes_replies=owes_replies, begun=begun)
 
 
 def _outcome(result: Any) -> str | None:
@@ -152,9 +154,10 @@ class Inbox:
 
     @staticmethod
     def _next_owing(connection: Connection, key: str) -> InboxItem | None:
-        """The next pending item of `key`, with whether its outbox still holds replies."""
+        """The next pending item of `key`, with whether its outbox still holds replies and
+        whether a turn for it began before."""
         row = _run(connection, _PENDING_OWING, key=key).first()
-        return None if row is None else _item(row, owes_replies=bool(row.owes))
+        return None if row is None else _item(row, owes_replies=bool(row.owes), begun=bool(row.begun))
 
     def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
         """Conversations with a message queued more than `older_than` ago, still pending, that

@@ -123,17 +123,22 @@ class ConversationLeaseRow(Base):
 
 
 class OutboxRow(Base):
-    """A reply Slack would not take (an outage outlasting the client's retries), kept to be
-    posted later in its conversation's order."""
+    """A reply a turn is to post, recorded with the turn's state before it is posted, and kept
+    until Slack has it (or refuses it for good) so any replica can post it in order."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_conversation_id", "conversation_key", "id"),
         Index("ix_outbox_finished_at", "finished_at"),
+        Index("ix_outbox_conversation_message", "conversation_key", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    """The inbox message whose turn wrote this reply (None for rows written before replies
+    were recorded with their turn)."""
+    reply_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     """The `QueuedReply` while it waits; emptied once finished, so no rendered text outlives it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.store import OutboxItem, QueuedMessage, QueuedReply, Store
+from bot.store import OutboxItem, QueuedMessage, QueuedReply, StaleState, Store, TurnReplies
 from bot.store.database import create_store_engine
 from bot.store.inbox import ts_sort_key
 from bot.store.migrations import alembic_config
@@ -402,7 +402,7 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     inspector = inspect(engine)
     assert "outbox" in inspector.get_table_names()
     assert {index["name"] for index in inspector.get_indexes("outbox")} == {
-        "ix_outbox_conversation_id", "ix_outbox_finished_at"}
+        "ix_outbox_conversation_id", "ix_outbox_finished_at", "ix_outbox_conversation_message"}
     item = store.inbox.get("k", "1.0")
     assert item is not None and item.message == before and not item.processed
     loaded = store.conversations.load("k")
@@ -426,3 +426,37 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     store.migrate()  # and back up again: the outbox comes back empty
     assert store.outbox.unsent("k") == []
     assert store.outbox.has_unsent("k") is False
+
+
+def test_a_turns_replies_are_saved_with_its_state_or_not_at_all(store: Store) -> None:
+    turn = TurnReplies(message_ts="2.0", replies=[
+        reply("a").model_copy(update={"reply_id": "2.0:0"}),
+        reply("b").model_copy(update={"reply_id": "2.0:1"})])
+    store.conversations.save(KEY, {"n": 1}, None, replies=turn)
+    with pytest.raises(StaleState):  # a conflicting save records nothing either
+        store.conversations.save(KEY, {"n": 2}, 7, replies=turn.model_copy(update={"message_ts": "3.0"}))
+
+    items = store.outbox.unsent(KEY)
+    assert [(i.message_ts, i.reply.reply_id, i.reply.text) for i in items] == [
+        ("2.0", "2.0:0", "a"), ("2.0", "2.0:1", "b")]
+    assert store.outbox.recorded(KEY, "2.0") and not store.outbox.recorded(KEY, "3.0")
+    store.inbox.enqueue(KEY, "2.0", QueuedMessage(text="x", user="U1", team="T1", channel="C1"))
+    store.inbox.enqueue(KEY, "4.0", QueuedMessage(text="y", user="U1", team="T1", channel="C1"))
+    _, item = store.inbox.take(KEY, "holder", timedelta(seconds=60))
+    assert item is not None and item.message_ts == "2.0" and item.begun
+
+    store.outbox.finish_turn(KEY, "2.0", keep={"2.0:1"})  # the second is still to post
+    assert texts(store.outbox.unsent(KEY)) == ["b"]
+    store.outbox.finish_turn(KEY, "2.0")
+    assert not store.outbox.has_unsent(KEY) and store.outbox.recorded(KEY, "2.0")
+    later = store.inbox.mark_and_next(KEY, item.id)
+    assert later is not None and later.message_ts == "4.0" and not later.begun
+
+
+def test_a_working_message_alone_is_not_a_recorded_turn(store: Store) -> None:
+    placeholder = QueuedReply(channel="C1", text="working", reply_id="2.0:working", placeholder=True)
+    store.outbox.queue(KEY, [placeholder], "2.0")
+    assert not store.outbox.recorded(KEY, "2.0")
+    store.inbox.enqueue(KEY, "2.0", QueuedMessage(text="x", user="U1", team="T1", channel="C1"))
+    _, item = store.inbox.take(KEY, "holder", timedelta(seconds=60))
+    assert item is not None and item.begun  # handed out again, it is looked for
