@@ -82,7 +82,7 @@ class Outbox:
             where.append(or_(_TABLE.c.reply_id.is_(None), _TABLE.c.reply_id.not_in(list(keep))))
         with self.db.transaction() as connection:
             changed(connection, update(_TABLE).where(*where).values(
-                outcome=outcome, finished_at=self.db.clock()))
+                outcome=outcome, finished_at=self.db.clock(), payload=FINISHED))
 
     def unsent(self, key: str) -> list[OutboxItem]:
         """The replies of `key` still waiting, oldest first. One no version can read is dropped."""

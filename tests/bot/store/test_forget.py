@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.conversation import ConversationState, Engine, FactNote, Reply
 from bot.conversation.attribution import forget_user
 from bot.conversation.service import ConversationService
-from bot.delivery import DeliveryLoop
+from bot.delivery import DeliveryLoop, Working
 from bot.store import (
     AnchorRef,
     DecisionRecord,
@@ -45,12 +45,24 @@ class Sink:
         return [QueuedReply(channel=message.channel, text=reply.text, thread_ts=message.thread_ts)
                 for reply in replies]
 
-    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
+    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]],
+                working: Working) -> None:
         for reply in work():
             self.send(reply)
 
     def send(self, reply: QueuedReply) -> None:
         self.sent.append(reply)
+
+    def find(self, replies: Sequence[QueuedReply]) -> dict[str, str]:
+        ids = {reply.reply_id for reply in replies}
+        return {reply.reply_id: str(n) for n, reply in enumerate(self.sent)
+                if reply.reply_id is not None and reply.reply_id in ids}
+
+    def adopt(self, reply: QueuedReply, posted: str) -> None:
+        pass
+
+    def discard(self, reply: QueuedReply, posted: str) -> None:
+        pass
 
     def apologise(self, message: QueuedMessage) -> None:
         raise AssertionError("no turn should fail")
