@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,8 @@ class Services:
     engine: Engine
     conversations: ConversationService
     slack: SlackConfig
+    lease: timedelta = timedelta(seconds=60)
+    """How long a replica holds a conversation while answering it (see `DeliveryLoop`)."""
 
 
 def store_url(settings: Settings) -> str:
@@ -136,4 +139,4 @@ def build_services(settings: Settings, knowledge: KnowledgeBase | None = None,
     engine = build_engine(settings, policy, prices, kb)
     return Services(policy=policy, prices=prices, store=store, knowledge=kb, engine=engine,
                     conversations=ConversationService(engine, store.conversations),
-                    slack=SlackConfig.of(settings))
+                    slack=SlackConfig.of(settings), lease=timedelta(seconds=settings.lease_seconds))

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO", validation_alias="ADVISOR_LOG_LEVEL"
     )
+    lease_seconds: float = Field(default=60.0, gt=0, validation_alias="ADVISOR_LEASE_SECONDS")
+    """How long a replica holds a conversation while it answers, renewed message by message: a
+    replica that stops is taken over by another's sweep (which runs every half of this) within
+    about one and a half leases. Keep it well above the slowest turn."""
 
     @field_validator("data_dir")
     @classmethod

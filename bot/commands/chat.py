@@ -33,7 +33,7 @@ STYLES = {"question": "cyan", "advice": "bold", "notice": "yellow", "noted": "gr
 def _say(services: Services, key: str, line: str, styled: bool = False) -> None:
     from bot.render.conversation_text import render_reply
 
-    for reply in services.conversations.handle(key, line, owner_user=getpass.getuser()):
+    for reply in services.conversations.handle(key, line, user=getpass.getuser()):
         text = render_reply(reply)
         if styled:
             from rich.console import Console
@@ -49,7 +49,7 @@ def _say_json(services: Services, key: str, line: str) -> None:
     from bot.conversation.snapshot import take_snapshot
     from bot.render.conversation_text import render_reply
 
-    replies, state = services.conversations.respond(key, line, owner_user=getpass.getuser())
+    replies, state = services.conversations.respond(key, line, user=getpass.getuser())
     snapshot = take_snapshot(line, replies, [render_reply(reply) for reply in replies], state)
     typer.echo(snapshot.model_dump_json())
 

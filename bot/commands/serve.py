@@ -123,7 +123,7 @@ def serve(
         _limit_model_threads(model_threads)
         app = build_app(services, metrics=metrics)
         assert app.advisor is not None
-        Sweeper(app.advisor.delivery).start()
+        Sweeper(app.advisor.delivery, every=services.lease.total_seconds() / 2).start()
         return app, services
 
     if settings.slack_app_token is not None:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot import wording
 from bot.conversation import about, asking
 from bot.conversation.advice import Guidance, build_advice, cited_answer
+from bot.conversation.attribution import credited
 from bot.conversation.changes import read_change, relative_volume
 from bot.conversation.commands import Command, looks_like_question, parse_command
 from bot.conversation.intent import Intent, classify, hedged, without_modals
@@ -112,7 +113,15 @@ class Engine:
         """Reads facts from a message; by default the rules, naming models from `prices`."""
         self.index_version = index_version or (lambda: "")
 
-    def turn(self, state: ConversationState, message: str) -> tuple[ConversationState, list[Reply]]:
+    def turn(self, state: ConversationState, message: str, user: str | None = None
+             ) -> tuple[ConversationState, list[Reply]]:
+        """One message in, the new state and the replies out. `user` is who sent it, when the
+        conversation has users (a terminal has none): what the message adds is credited to
+        them, so it can be taken out again if they ask to be forgotten."""
+        after, replies = self._turn(state, message)
+        return credited(state, after, user), replies
+
+    def _turn(self, state: ConversationState, message: str) -> tuple[ConversationState, list[Reply]]:
         state = state.model_copy(deep=True)
         state.turns += 1
         text = clean(message)
@@ -130,15 +139,16 @@ class Engine:
             return self._command(state, command, replies)
         return self._message(state, text, replies)
 
-    def start_with_facts(self, facts: WorkloadFacts, source: str = "the form"
-                         ) -> tuple[ConversationState, list[Reply]]:
-        """A conversation whose facts came all at once (a form), named as `facts` is; it goes
-        straight to advice when nothing that matters is missing."""
+    def start_with_facts(self, facts: WorkloadFacts, source: str = "the form",
+                         user: str | None = None) -> tuple[ConversationState, list[Reply]]:
+        """A conversation whose facts came all at once (a form filled in by `user`), named as
+        `facts` is; it goes straight to advice when nothing that matters is missing."""
         state = ConversationState(turns=1)
         state.current.name = facts.name
+        state.current.named_by = user if facts.name else None
         given = facts.model_dump(mode="json", exclude_none=True, exclude={"name"})
         for fact, value in given.items():
-            state.current.facts[fact] = FactNote(value=value, evidence=source, turn=1)
+            state.current.facts[fact] = FactNote(value=value, evidence=source, turn=1, user=user)
         state.skipped = [fact for fact in OPTIONAL_FACTS if fact not in given]
         return state, self._continue(state, changed=list(given))
 

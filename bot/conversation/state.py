@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -24,15 +24,46 @@ MAX_NAME: int = next(rule.max_length for rule in WorkloadFacts.model_fields["nam
 """The longest use-case name `WorkloadFacts` takes; a longer one is shortened for scoring."""
 
 
-class FactNote(BaseModel):
+class _Attributed(BaseModel):
+    """A model holding someone's words, with `user`, who gave them (None in a conversation
+    without users, such as the terminal, or recorded before users were noted). Fields named in
+    `_OMITTED_WHEN_NONE` are left out of the stored JSON while None, so states stored before
+    read back and dump unchanged."""
+
+    _OMITTED_WHEN_NONE: ClassVar[tuple[str, ...]] = ("user",)
+
+    user: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        for name in self._OMITTED_WHEN_NONE:
+            if name in data and data[name] is None:
+                data.pop(name)
+        return data
+
+
+class FactNote(_Attributed):
     """A fact as the user gave it, with the words it came from."""
 
     model_config = ConfigDict(frozen=True)
+    _OMITTED_WHEN_NONE: ClassVar[tuple[str, ...]] = ("user", "replaced")
 
     value: FactValue
     evidence: str = ""
     derivation: str = ""
     turn: int = 0
+    replaced: FactNote | None = None
+    """The note this one replaced when someone else had given it, so that forgetting this
+    note's user brings theirs back; it holds no note of this note's own user."""
+
+    def without(self, user: str) -> FactNote | None:
+        """What is left of this fact once `user`'s notes are taken out: this note, or the one it
+        replaced, or None."""
+        replaced = self.replaced.without(user) if self.replaced is not None else None
+        if self.user == user:
+            return replaced
+        return self if replaced == self.replaced else self.model_copy(update={"replaced": replaced})
 
 
 class UseCase(BaseModel):
@@ -40,6 +71,15 @@ class UseCase(BaseModel):
 
     name: str | None = None
     facts: dict[str, FactNote] = Field(default_factory=dict)
+    named_by: str | None = None
+    """Who gave the name, when a user did."""
+
+    @model_serializer(mode="wrap")
+    def _named_by_only_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        data: dict[str, object] = handler(self)
+        if data.get("named_by", "") is None:
+            data.pop("named_by")
+        return data
 
     def workload(self) -> WorkloadFacts:
         """This use case as scoring's facts, its name included.
@@ -52,7 +92,7 @@ class UseCase(BaseModel):
             {fact: note.value for fact, note in self.facts.items()} | {"name": name})
 
 
-class PendingChange(BaseModel):
+class PendingChange(_Attributed):
     """A tentative statement that would change known facts, held until the user says whether it
     is a fact to record or only a what-if."""
 
@@ -65,7 +105,19 @@ class PendingChange(BaseModel):
     change the last what-if imagined, recorded if the user adopts it ("record that")."""
 
 
-_LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues")
+class Sources(BaseModel):
+    """Who gave the words held between turns outside facts: a cue, a fact stated two ways, half
+    a volume."""
+
+    cues: dict[str, str] = Field(default_factory=dict)
+    """Fact -> the user whose message hinted at it (`ConversationState.cues`)."""
+    clarifying: str | None = None
+    """The user who stated facts two ways (`ConversationState.clarifying`)."""
+    volume_parts: list[str] = Field(default_factory=list)
+    """The users whose messages gave half a volume (`ConversationState.volume_parts`)."""
+
+
+_LATER_FIELDS = ("asked_times", "skipped", "pending", "volume_parts", "cues", "sources")
 """Fields added after conversations were first stored: left out while at their defaults, so a
 stored conversation reads back and dumps unchanged."""
 
@@ -90,6 +142,8 @@ class ConversationState(BaseModel):
     """Facts hinted at but not stated ("HIPAA" for residency), asked first and explained."""
     clarifying: dict[str, list[str]] = Field(default_factory=dict)
     """Facts stated two ways in one message, waiting for the user to pick."""
+    sources: Sources = Field(default_factory=Sources)
+    """Who gave `cues`, `clarifying` and `volume_parts`, so one user's words can be removed."""
     stage: Literal["gathering", "advised"] = "gathering"
     last_result: Recommendation | None = None
     """The last recommendation given."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.delivery.drain import Drainer, Handler
 from bot.delivery.loop import GIVE_UP_AFTER, OUTBOX_LEASE, STRANDED_AFTER, DeliveryLoop, holder_name
-from bot.delivery.sink import DeliveryFailed, ReplySink, Undelivered
+from bot.delivery.sink import DeliveryFailed, ReplySink, Undelivered, Working
 
 __all__ = [
     "GIVE_UP_AFTER",
@@ -16,5 +16,6 @@ __all__ = [
     "Handler",
     "ReplySink",
     "Undelivered",
+    "Working",
     "holder_name",
 ]

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from bot.conversation import Advice, build_advice
+from bot.conversation.attribution import forget_user
 from bot.delivery import DeliveryLoop
 from bot.observability import Metrics
 from bot.observability.probe import Probe
@@ -137,7 +138,7 @@ class SlackAdvisor:
                                     services.prices, services.store.anchors,
                                     surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
-                                     self.metrics)
+                                     self.metrics, lease=services.lease)
         self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
                                   wait=STORE_CHECK_WAIT)
 
@@ -260,6 +261,17 @@ class SlackAdvisor:
         """A button that stands for a typed message (quick answers, Start over, what-if)."""
         self.turn(place, action_ts, text, user)
 
+    def admits_click(self, place: Place, user: str, is_dm: bool) -> bool:
+        """Whether a click by `user` on a message of `place`'s conversation may act on it. A DM
+        or AI app thread is its participants' alone: another user's click is refused. In a
+        channel thread anyone may click, and so takes part. A conversation not stored (never
+        started, or forgotten) admits the click, for the action to say so."""
+        if is_dm:
+            participants = self.store.conversations.participants(place.key)
+            return not participants or user in participants
+        self.store.conversations.join(place.key, user)
+        return True
+
     def claim_once(self, what: str) -> bool:
         """True the first time, in any replica, that `what` (a click on a message as it stood,
         a form submission) is handled; False for a repeat."""
@@ -339,7 +351,7 @@ class SlackAdvisor:
             except SlackCallFailed as exc:
                 log.warning("could not open a DM for the form's answer", extra={"error": exc.error})
                 return
-        state, replies = self.services.engine.start_with_facts(facts)
+        state, replies = self.services.engine.start_with_facts(facts, user=user)
         advice_replies = [r for r in replies if r.advice is not None] or replies
         # The buttons need no conversation key: a click names its message, the thread's root.
         messages = [m for r in advice_replies for m in render.reply_messages(r, None)]
@@ -364,7 +376,7 @@ class SlackAdvisor:
                 return
         self.delivery.count_recommendations(advice_replies)
         thread = Thread(team, channel, root)
-        self.services.conversations.save_new(thread.key, state, owner_user=user, team=team,
+        self.services.conversations.save_new(thread.key, state, user=user, team=team,
                                              channel=channel)
         posted = [root, *self.poster.post_all(channel, messages[1:], root)]
         for page, ts in enumerate(posted):
@@ -496,13 +508,10 @@ class SlackAdvisor:
                                       render_advice(advice), prices_changed(record, result))
 
     def forget(self, user: str) -> render.SlackMessage:
-        conversations = self.store.conversations.delete_owned(user)
-        self.store.anchors.delete_orphans()
-        decisions = self.store.decisions.delete_for(user)
-        self.store.feedback.delete_for(user)
-        self.store.reminders.delete_for(user)
-        return text_message(f"Done: I deleted {conversations} conversation(s) and {decisions} decision "
-                            "record(s) of yours.")
+        """`/llm-advisor forget`, confirmed: everything stored about the user goes, in one
+        transaction, and nobody else's data changes."""
+        report = self.store.forget(user, forget_user)
+        return text_message(render.forget_done_text(report))
 
     def history(self, user: str, team: str) -> render.SlackMessage:
         return render.history_messages(self.store.decisions.for_user(user, team=team, limit=10))

@@ -32,7 +32,9 @@ class SlackNotConfigured(AdvisorError, ValueError):
 
 def web_client(config: SlackConfig, metrics: Metrics | None = None) -> WebClient:
     """A client for `SLACK_API_URL` that retries connection errors, 429 (honouring
-    Retry-After) and 5xx answers, counting every attempt and retry in `metrics`."""
+    Retry-After) and 5xx answers, counting every attempt and retry in `metrics`. A post whose
+    answer is lost may have been taken, so the client never repeats one: the poster looks for
+    it in its thread first (`Poster.send`)."""
     if config.bot_token is None:
         raise SlackNotConfigured("SLACK_BOT_TOKEN is not set")
     metrics = metrics or Metrics()
@@ -44,15 +46,19 @@ def web_client(config: SlackConfig, metrics: Metrics | None = None) -> WebClient
         retry_handlers=[
             ApiCallRecorder(metrics),
             CountedRetryHandler(ConnectionErrorRetryHandler(max_retry_count=2), "connection_error",
-                                metrics),
+                                metrics, never=UNCERTAIN_POSTS),
             CountedRetryHandler(RateLimitErrorRetryHandler(max_retry_count=5), "rate_limited",
                                 metrics),
-            CountedRetryHandler(ServerErrorRetryHandler(max_retry_count=4), "server_error", metrics),
+            CountedRetryHandler(ServerErrorRetryHandler(max_retry_count=4), "server_error", metrics,
+                                never=UNCERTAIN_POSTS),
         ],
     )
 
 
 LISTENER_THREADS = 8
+UNCERTAIN_POSTS = frozenset({"chat.postMessage"})
+"""Calls the client must not repeat after a lost answer or a server error: Slack may have
+posted the message already."""
 
 
 class ObservedApp(App):

@@ -139,17 +139,22 @@ class ApiCallRecorder(RetryHandler):
 
 
 class CountedRetryHandler(RetryHandler):
-    """`inner`, with each retry it makes counted under `reason` and logged."""
+    """`inner`, with each retry it makes counted under `reason` and logged; calls to the
+    methods in `never` are not retried (the caller decides, knowing more)."""
 
-    def __init__(self, inner: RetryHandler, reason: str, metrics: Metrics) -> None:
+    def __init__(self, inner: RetryHandler, reason: str, metrics: Metrics,
+                 never: frozenset[str] = frozenset()) -> None:
         super().__init__(max_retry_count=inner.max_retry_count,
                          interval_calculator=inner.interval_calculator)
         self.inner = inner
         self.reason = reason
         self.metrics = metrics
+        self.never = never
 
     def can_retry(self, *, state: RetryState, request: HttpRequest,
                   response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        if api_method(request.url) in self.never:
+            return False
         return self.inner.can_retry(state=state, request=request, response=response, error=error)
 
     def _can_retry(self, *, state: RetryState, request: HttpRequest,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.conversation import ConversationState, Reply
+from bot.delivery import Working
 from bot.render.chart import cost_chart_alt_text, cost_chart_png
 from bot.slack import render
 from bot.slack.poster import Poster, SlackCallFailed, queued_reply
@@ -125,14 +126,15 @@ class SlackReplies:
         if reply.anchor is not None and self.anchors is not None and ts:
             self.anchors.record(reply.anchor, reply.channel, ts)
 
-    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
+    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]],
+                working: Working) -> None:
         def resolved_work() -> list[QueuedReply]:
             return self._resolve_all(work())
 
         if message.thread_ts:
             status = self.surface.status(message) if self.surface is not None else None
             self.poster.post_with_working_signal(message.channel, message.thread_ts,
-                                                 resolved_work, self._sent, status)
+                                                 resolved_work, self._sent, status, working)
         else:
             self.poster.deliver(resolved_work(), self._sent)
 
@@ -140,6 +142,29 @@ class SlackReplies:
         resolved = self._resolved(reply)
         if resolved is not None:
             self._sent(resolved, self.poster.send(resolved))
+
+    def find(self, replies: Sequence[QueuedReply]) -> dict[str, str]:
+        """Looks in each thread the replies' posts (edits need no looking: they can be made
+        again) and placeholders would be in, once."""
+        threads: dict[tuple[str, str | None], set[str]] = {}
+        for reply in replies:
+            if reply.reply_id and not reply.update_ts:
+                threads.setdefault((reply.channel, reply.thread_ts), set()).add(reply.reply_id)
+        found: dict[str, str] = {}
+        for (channel, thread_ts), reply_ids in threads.items():
+            found.update(self.poster.find_posted(channel, thread_ts, reply_ids))
+        return found
+
+    def adopt(self, reply: QueuedReply, posted: str) -> None:
+        resolved = self._resolved(reply)
+        if resolved is not None:
+            self._sent(resolved, posted)
+
+    def discard(self, reply: QueuedReply, posted: str) -> None:
+        try:
+            self.poster.delete(reply.channel, posted)
+        except SlackCallFailed as exc:
+            log.info("working message not removed: %s", exc.error)
 
     def apologise(self, message: QueuedMessage) -> None:
         self.poster.try_ephemeral(message.channel, message.user, text_message(APOLOGY),

@@ -1,9 +1,10 @@
 """Persistence on SQLite or PostgreSQL: one `Database` and one class per table family
-(conversations, anchors, decisions, events, expired conversations, inbox, outbox,
-reminders, feedback), bundled as a `Store`."""
+(conversations and their participants, anchors, decisions, events, expired conversations,
+inbox, outbox, reminders, feedback), bundled as a `Store`."""
 
 from __future__ import annotations
 
+from bot.store import forgetting
 from bot.store.anchors import Anchors
 from bot.store.conversations import Conversations
 from bot.store.database import Clock, Database, utc_now
@@ -12,6 +13,7 @@ from bot.store.errors import StaleState, StoreError, StoreUnavailable
 from bot.store.events import Events
 from bot.store.expired import Expired
 from bot.store.feedback import Feedback
+from bot.store.forgetting import Scrub
 from bot.store.inbox import Inbox
 from bot.store.outbox import Outbox
 from bot.store.records import (
@@ -19,12 +21,14 @@ from bot.store.records import (
     Conversation,
     DecisionRecord,
     FeedbackVote,
+    ForgetReport,
     InboxItem,
     OutboxItem,
     QueuedMessage,
     QueuedReply,
     Reminder,
     StateDocument,
+    TurnReplies,
     Vote,
 )
 from bot.store.reminders import Reminders
@@ -53,6 +57,11 @@ class Store:
         """The database, password masked: fit for messages and logs."""
         return self.db.name
 
+    def forget(self, user: str, scrub: Scrub) -> ForgetReport:
+        """Delete what `user` left, everywhere, in one transaction (see `bot.store.forgetting`);
+        `scrub` takes their facts and words out of a state of a conversation they joined."""
+        return forgetting.forget(self.db, user, scrub)
+
     def migrate(self) -> None:
         self.db.migrate()
 
@@ -76,6 +85,7 @@ __all__ = [
     "Expired",
     "Feedback",
     "FeedbackVote",
+    "ForgetReport",
     "Inbox",
     "InboxItem",
     "Outbox",
@@ -84,11 +94,13 @@ __all__ = [
     "QueuedReply",
     "Reminder",
     "Reminders",
+    "Scrub",
     "StaleState",
     "StateDocument",
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "TurnReplies",
     "Vote",
     "utc_now",
 ]

@@ -133,6 +133,8 @@ def _sqlite_engine(url: URL) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten, not left in free pages: `forget` means gone.
+            cursor.execute("PRAGMA secure_delete=ON")
         finally:
             cursor.close()
 

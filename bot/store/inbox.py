@@ -36,12 +36,17 @@ _PENDING = (
 )
 _ITEM = select(_INBOX).where(_INBOX.c.conversation_key == _KEY, _INBOX.c.message_ts == bindparam("ts"))
 _OWES = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _KEY, _OUTBOX.c.outcome.is_(None)).exists()
-_PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"))
+_BEGUN = select(_OUTBOX.c.id).where(_OUTBOX.c.conversation_key == _INBOX.c.conversation_key,
+                                    _OUTBOX.c.message_ts == _INBOX.c.message_ts).exists()
+_PENDING_OWING = _PENDING.add_columns(_OWES.label("owes"), _BEGUN.label("begun"))
 _MARK = (
     update(_INBOX)
     .where(_INBOX.c.id == bindparam("item_id"), _INBOX.c.processed_at.is_(None))
-    .values(processed_at=bindparam("done_at"), result=bindparam("outcome"))
+    .values(processed_at=bindparam("done_at"), result=bindparam("outcome"), payload=bindparam("cleared"))
 )
+CLEARED: dict[str, Any] = {}
+"""The payload of a processed message: its text is not kept past its turn. De-duplication needs
+only the conversation and ts (columns), and `forget` the sender (`user_id`)."""
 _TAKE = (
     update(_LEASES)
     .where(_LEASES.c.conversation_key == _KEY,
@@ -59,9 +64,12 @@ _RELEASE = delete(_LEASES).where(_LEASES.c.conversation_key == _KEY, _LEASES.c.h
 _UNREADABLE = QueuedMessage(text="", user="", team="", channel="")
 
 
-def _item(row: Any, owes_replies: bool = False) -> InboxItem:
+def _item(row: Any, owes_replies: bool = False, begun: bool = False) -> InboxItem:
     try:
-        message = QueuedMessage.model_validate(row.payload)
+        if row.processed_at is not None and row.payload == CLEARED:
+            message = _UNREADABLE.model_copy(update={"user": row.user_id or ""})
+        else:
+            message = QueuedMessage.model_validate(row.payload)
     except ValidationError:
         # A row no version of the message type can read: handed out empty, so the delivery
         # loop marks it done instead of retrying it forever.
@@ -69,7 +77,7 @@ def _item(row: Any, owes_replies: bool = False) -> InboxItem:
         message = _UNREADABLE
     return InboxItem(id=row.id, conversation_key=row.conversation_key, message_ts=row.message_ts,
                      message=message, created_at=row.created_at, processed_at=row.processed_at,
-                     outcome=_outcome(row.result), owes_replies=owes_replies)
+                     outcome=_outcome(row.result), owes_replies=owes_replies, begun=begun)
 
 
 def _outcome(result: Any) -> str | None:
@@ -108,7 +116,8 @@ class Inbox:
     def enqueue(self, key: str, message_ts: str, message: QueuedMessage) -> bool:
         """Queue a message of conversation `key`; False when `(key, message_ts)` is already queued."""
         new = dict(conversation_key=key, message_ts=message_ts, sort_key=ts_sort_key(message_ts),
-                   payload=message.model_dump(mode="json"), created_at=self.db.clock())
+                   user_id=message.user or None, payload=message.model_dump(mode="json"),
+                   created_at=self.db.clock())
         with self.db.transaction() as connection:
             return insert_new(connection, _INBOX.name, ("conversation_key", "message_ts"), new)
 
@@ -128,7 +137,8 @@ class Inbox:
         return item is not None and item.processed
 
     def mark_processed(self, item_id: int, outcome: str = "ok") -> None:
-        """Record the item as done with `outcome`; an item already done keeps its first one."""
+        """Record the item as done with `outcome`, and its text as no longer kept; an item
+        already done keeps its first outcome."""
         with self.db.transaction() as connection:
             self._mark(connection, item_id, outcome)
 
@@ -139,13 +149,15 @@ class Inbox:
             return self._next_owing(connection, key)
 
     def _mark(self, connection: Connection, item_id: int, outcome: str) -> None:
-        _run(connection, _MARK, item_id=item_id, done_at=self.db.clock(), outcome={"outcome": outcome})
+        _run(connection, _MARK, item_id=item_id, done_at=self.db.clock(), outcome={"outcome": outcome},
+             cleared=CLEARED)
 
     @staticmethod
     def _next_owing(connection: Connection, key: str) -> InboxItem | None:
-        """The next pending item of `key`, with whether its outbox still holds replies."""
+        """The next pending item of `key`, with whether its outbox still holds replies and
+        whether a turn for it began before."""
         row = _run(connection, _PENDING_OWING, key=key).first()
-        return None if row is None else _item(row, owes_replies=bool(row.owes))
+        return None if row is None else _item(row, owes_replies=bool(row.owes), begun=bool(row.begun))
 
     def stranded(self, older_than: timedelta, limit: int = 100) -> list[str]:
         """Conversations with a message queued more than `older_than` ago, still pending, that
@@ -166,12 +178,13 @@ class Inbox:
 
     def abandon_pending(self, older_than: timedelta) -> int:
         """Mark messages pending for longer than `older_than` as done without an answer (their
-        outcome says so) and return how many: an answer that late no longer helps anyone."""
+        outcome says so, their text is not kept) and return how many: an answer that late no
+        longer helps anyone."""
         now = self.db.clock()
         give_up = (
             update(_INBOX)
             .where(_INBOX.c.processed_at.is_(None), _INBOX.c.created_at < now - older_than)
-            .values(processed_at=now, result={"outcome": "abandoned"})
+            .values(processed_at=now, result={"outcome": "abandoned"}, payload=CLEARED)
         )
         with self.db.transaction() as connection:
             return changed(connection, give_up)

@@ -48,6 +48,17 @@ class ConversationRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
+class ParticipantRow(Base):
+    """Someone who took part in a conversation: its starter, and everyone who spoke in it since."""
+
+    __tablename__ = "conversation_participants"
+    __table_args__ = (Index("ix_conversation_participants_user_id", "user_id"),)
+
+    conversation_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
 class DecisionRow(Base):
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_user_created", "user_id", "created_at"),)
@@ -84,6 +95,7 @@ class InboxRow(Base):
         UniqueConstraint("conversation_key", "message_ts", name="uq_inbox_conversation_ts"),
         Index("ix_inbox_conversation_sort", "conversation_key", "sort_key"),
         Index("ix_inbox_processed_at", "processed_at"),
+        Index("ix_inbox_user_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -91,7 +103,10 @@ class InboxRow(Base):
     message_ts: Mapped[str] = mapped_column(String(32), nullable=False)
     sort_key: Mapped[str] = mapped_column(String(32), nullable=False)
     """`message_ts` padded to a fixed width, so that ORDER BY gives ts order."""
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    """Who sent it: kept after processing, when `payload` is emptied, so `forget` finds it."""
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    """The `QueuedMessage` while pending; emptied once processed, so no text outlives its turn."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
@@ -108,18 +123,24 @@ class ConversationLeaseRow(Base):
 
 
 class OutboxRow(Base):
-    """A reply Slack would not take (an outage outlasting the client's retries), kept to be
-    posted later in its conversation's order."""
+    """A reply a turn is to post, recorded with the turn's state before it is posted, and kept
+    until Slack has it (or refuses it for good) so any replica can post it in order."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_conversation_id", "conversation_key", "id"),
         Index("ix_outbox_finished_at", "finished_at"),
+        Index("ix_outbox_conversation_message", "conversation_key", "message_ts"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    """The inbox message whose turn wrote this reply (None for rows written before replies
+    were recorded with their turn)."""
+    reply_id: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    """The `QueuedReply` while it waits; emptied once finished, so no rendered text outlives it."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(String(255))

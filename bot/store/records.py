@@ -53,6 +53,18 @@ class QueuedReply(_Record):
     update_ts: str | None = None
     anchor: AnchorRef | None = None
     """Once posted, the message becomes this anchor, to be updated in place by later turns."""
+    reply_id: str | None = None
+    """Posted with this id in the message's metadata, the same whichever replica computes it:
+    whoever cannot tell whether Slack took the message looks for the id before posting again."""
+    placeholder: bool = False
+    """A "working on it" message, replaced by the first new message of its turn or deleted."""
+
+
+class TurnReplies(_Record):
+    """What a turn is to post, recorded in the transaction that saves the turn's state."""
+
+    message_ts: str
+    replies: list[QueuedReply]
 
 
 class InboxItem(_Record):
@@ -70,6 +82,9 @@ class InboxItem(_Record):
     """Whether, when the item was handed out under the conversation's lease, replies Slack
     had not taken yet were waiting in its outbox (only lease holders add or post them, so this
     holds while the lease does)."""
+    begun: bool = False
+    """Whether a turn for this message already got as far as recording a reply or a "working on
+    it" message (in the outbox): handed out again, its replies may be in Slack already."""
 
     @property
     def processed(self) -> bool:
@@ -86,6 +101,8 @@ class OutboxItem(_Record):
     conversation_key: str
     reply: QueuedReply
     created_at: datetime
+    message_ts: str | None = None
+    """The message whose turn wrote it; None for a reply queued on its own."""
     attempts: int = 0
     last_error: str | None = None
     outcome: OutboxOutcome | None = None
@@ -98,9 +115,23 @@ class Conversation(_Record):
     state: StateDocument
     version: int
     owner_user: str | None = None
+    """Who started it; those who spoke since are its participants (`Conversations.participants`)."""
     team: str | None = None
     channel: str | None = None
     updated_at: datetime
+
+
+class ForgetReport(_Record):
+    """What `Store.forget` removed for one user."""
+
+    started: int = 0
+    """Conversations the user started, deleted whole."""
+    joined: int = 0
+    """Conversations the user only joined: their messages, facts and words removed, the rest kept."""
+    decisions: int = 0
+    """The user's own decision records (the ones they pinned)."""
+    votes: int = 0
+    reminders: int = 0
 
 
 class DecisionRecord(BaseModel):

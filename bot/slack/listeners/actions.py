@@ -88,16 +88,23 @@ def register(app: App, advisor: SlackAdvisor) -> None:
 
     def place_of(body: dict[str, Any], once: bool = True) -> Place | None:
         """The conversation the clicked message belongs to, or None when the click is to be
-        ignored: it carries no message, repeats an earlier click, or its value names another
-        conversation."""
+        ignored: it carries no message, repeats an earlier click, its value names another
+        conversation, or the clicker may not act on a DM conversation they take no part in.
+        A click in a channel thread makes the clicker a participant."""
         where = _container(body)
         if where is None:
             return None
         team, channel, thread_ts, message_ts = where
-        place = advisor.place(team, channel, thread_ts, message_ts, is_dm=channel.startswith("D"))
+        is_dm = channel.startswith("D")
+        place = advisor.place(team, channel, thread_ts, message_ts, is_dm=is_dm)
         named = str(_action(body).get("value") or "")
         if named.startswith("slack:") and named != place.key:
             log.warning("button refused: its value names another conversation",
+                        extra={"team": team, "channel": channel,
+                               "action": _action(body).get("action_id")})
+            return None
+        if not advisor.admits_click(place, _user(body), is_dm):
+            log.warning("button refused: the clicker takes no part in this conversation",
                         extra={"team": team, "channel": channel,
                                "action": _action(body).get("action_id")})
             return None

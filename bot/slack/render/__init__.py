@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.slack.render.blocks import SlackMessage, escape
 from bot.slack.render.command_replies import (
     forget_confirm_message,
+    forget_done_text,
     help_message,
     history_messages,
     recheck_message,
@@ -26,6 +27,7 @@ __all__ = [
     "escape",
     "facts_modal",
     "forget_confirm_message",
+    "forget_done_text",
     "help_message",
     "history_messages",
     "home_view",

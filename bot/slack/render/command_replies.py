@@ -23,7 +23,7 @@ from bot.slack.render.blocks import (
     truncate,
 )
 from bot.slack.render.views import decision_line, recheck_button
-from bot.store import DecisionRecord
+from bot.store import DecisionRecord, ForgetReport
 from scoring import Choice
 
 HISTORY_MAX = MESSAGE_BLOCKS_MAX - 3
@@ -83,7 +83,8 @@ HELP_LINES = [
     "e.g. `/llm-advisor support bot, 3M tokens a day, data can't leave our DC`",
     f"• `{ids.COMMAND} help`: this message",
     f"• `{ids.COMMAND} history`: your pinned decisions, with a Re-check button each",
-    f"• `{ids.COMMAND} forget`: delete your conversations and decisions",
+    f"• `{ids.COMMAND} forget`: delete the conversations you started, your messages in others' "
+    "and your decisions",
     "• Mention me in a channel and I'll reply in a thread and keep following it",
     "",
     "*In a thread*",
@@ -107,11 +108,25 @@ def help_message() -> SlackMessage:
     return SlackMessage(text=escape(HELP_FALLBACK), blocks=blocks)
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
+def forget_done_text(report: ForgetReport) -> str:
+    """What `forget` removed, counted as it was."""
+    return (f"Done: I deleted {_count(report.started, 'conversation')} you started, removed your "
+            f"messages and facts from {_count(report.joined, 'conversation')} you joined, and "
+            f"deleted {_count(report.decisions, 'decision record')} of yours. Decisions other "
+            "people pinned are theirs and stay.")
+
+
 def forget_confirm_message() -> SlackMessage:
     """Asks before deleting everything stored about the user."""
-    blocks = [section("Delete everything I've stored about you: your conversations and your "
-                      "pinned decisions? Messages already posted in channels stay. "
-                      "This can't be undone."),
+    blocks = [section("Delete everything I've stored about you: the conversations you started, "
+                      "your messages and facts in conversations others started, and your pinned "
+                      "decisions, votes and reminders? A decision someone else pinned is theirs "
+                      "and stays (it holds the facts, not your messages). Messages already "
+                      "posted in Slack stay. This can't be undone."),
               *actions([button("Delete", ids.FORGET_CONFIRM, "forget", style="danger"),
                         button("Cancel", ids.FORGET_CANCEL, "cancel")])]
     return SlackMessage(text="Delete everything I've stored about you?", blocks=blocks)

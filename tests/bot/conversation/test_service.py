@@ -22,12 +22,12 @@ def test_service_restarted_process_resumes_conversation(store_url: str) -> None:
     first = Store(store_url)
     first.migrate()
     ConversationService(ENGINE, first.conversations).handle("cli:alice", "patient data can't leave our DC",
-                                              owner_user="alice")
+                                              user="alice")
     first.close()
 
     restarted = Store(store_url)
     service = ConversationService(ENGINE, restarted.conversations)
-    replies = service.handle("cli:alice", "about 3M tokens a day", owner_user="alice")
+    replies = service.handle("cli:alice", "about 3M tokens a day", user="alice")
     state = service.load("cli:alice")
     assert state.current.workload() == WorkloadFacts(data_residency="in_house_only",
                                                      monthly_tokens=90_000_000)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.conversation import ConversationState, Engine, Reply
 from bot.conversation.service import ConversationService
-from bot.delivery import DeliveryFailed, DeliveryLoop, Undelivered
+from bot.delivery import DeliveryFailed, DeliveryLoop, Undelivered, Working
 from bot.store import QueuedMessage, QueuedReply, Store
 from scoring import load_policy
 
@@ -23,6 +23,7 @@ class RecordingSink:
 
     def __init__(self) -> None:
         self.sent: list[QueuedReply] = []
+        self.adopted: list[QueuedReply] = []
         self.apologies: list[QueuedMessage] = []
         self.turns: list[tuple[str, ConversationState]] = []
         self.takes: int | None = None
@@ -34,7 +35,8 @@ class RecordingSink:
         return [QueuedReply(channel=message.channel, text=reply.text, thread_ts=message.thread_ts)
                 for reply in replies]
 
-    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]]) -> None:
+    def deliver(self, message: QueuedMessage, work: Callable[[], list[QueuedReply]],
+                working: Working) -> None:
         replies = work()
         for index, reply in enumerate(replies):
             try:
@@ -52,6 +54,17 @@ class RecordingSink:
                 raise DeliveryFailed("post", "service_unavailable", transient=True)
             self.takes -= 1
         self.sent.append(reply)
+
+    def find(self, replies: Sequence[QueuedReply]) -> dict[str, str]:
+        ids = {reply.reply_id for reply in replies}
+        return {reply.reply_id: str(n) for n, reply in enumerate(self.sent)
+                if reply.reply_id is not None and reply.reply_id in ids}
+
+    def adopt(self, reply: QueuedReply, posted: str) -> None:
+        self.adopted.append(reply)
+
+    def discard(self, reply: QueuedReply, posted: str) -> None:
+        self.sent = [r for n, r in enumerate(self.sent) if str(n) != posted]
 
     def apologise(self, message: QueuedMessage) -> None:
         self.apologies.append(message)
@@ -169,3 +182,59 @@ def test_a_platform_refusing_for_good_gets_an_apology_and_nothing_is_queued(
     item = store.inbox.get(KEY, "101.0")
     assert item is not None and item.processed and item.outcome == "delivery_error"
     assert not store.outbox.has_unsent(KEY)
+
+
+class Stopped(BaseException):
+    """The process stopping where it stands."""
+
+
+@pytest.mark.parametrize("stop_at", ["outbox.finish_turn", "inbox.mark_and_next"])
+def test_a_turn_posted_but_never_marked_is_finished_from_its_record_not_run_again(
+        loop: DeliveryLoop, store: Store, sink: RecordingSink, monkeypatch: pytest.MonkeyPatch,
+        stop_at: str) -> None:
+    (first,) = expected_texts(DIALOGUE[0])
+    table, method = stop_at.split(".")
+    owner = getattr(store, table)
+    real = getattr(owner, method)
+
+    def stop(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(owner, method, real)
+        raise Stopped
+
+    monkeypatch.setattr(owner, method, stop)
+    with pytest.raises(Stopped):
+        loop.accept(KEY, "101.0", message(DIALOGUE[0]))
+    assert sent_texts(sink) == first
+    assert store.outbox.recorded(KEY, "101.0")  # with the state, before anything was posted
+
+    assert loop.sweep(stranded_after=timedelta(0)) == 1
+
+    assert sent_texts(sink) == first  # not posted again
+    if table == "outbox":  # the replies were still waiting: found posted, taken as sent
+        assert [reply.text for reply in sink.adopted] == first
+    stored = store.conversations.load(KEY)
+    assert stored is not None and ConversationState.model_validate(stored.state).turns == 1
+    item = store.inbox.get(KEY, "101.0")
+    assert item is not None and item.processed and item.outcome == "ok"
+    assert not store.outbox.has_unsent(KEY)
+
+
+def test_a_turn_stopped_before_saving_runs_again_and_answers_once(
+        loop: DeliveryLoop, store: Store, sink: RecordingSink,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (first,) = expected_texts(DIALOGUE[0])
+    save = store.conversations.save
+
+    def stop(*args: object, **kwargs: object) -> None:
+        monkeypatch.setattr(store.conversations, "save", save)
+        raise Stopped
+
+    monkeypatch.setattr(store.conversations, "save", stop)
+    with pytest.raises(Stopped):
+        loop.accept(KEY, "101.0", message(DIALOGUE[0]))
+    assert sink.sent == [] and not store.outbox.has_unsent(KEY)  # nothing saved, nothing recorded
+
+    assert loop.sweep(stranded_after=timedelta(0)) == 1
+
+    assert sent_texts(sink) == first
+    assert sink.adopted == []

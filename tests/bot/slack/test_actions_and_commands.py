@@ -187,7 +187,9 @@ def test_help_history_and_forget(slack: Slack, services: Services) -> None:
                                         is_ephemeral=True,
                                         response_url=slack.fake.response_url("forget"))))
     done = slack.fake.wait_for("response_url", 2)[-1].params
-    assert "deleted 1 conversation(s) and 1 decision" in done["text"]
+    assert done["text"].startswith("Done: I deleted 1 conversation you started, removed your "
+                                   "messages and facts from 0 conversations you joined, and "
+                                   "deleted 1 decision record of yours.")
     assert services.store.decisions.for_user("U1") == []
 
 

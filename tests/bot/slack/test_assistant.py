@@ -120,7 +120,7 @@ def test_failed_turn_clears_the_status(slack: Slack, services: Services,
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("engine down")
 
-    monkeypatch.setattr(services.conversations, "respond", broken)
+    monkeypatch.setattr(services.conversations, "respond_recorded", broken)
     _say(slack, "about 3M tokens a day", root)
     slack.fake.wait_for("chat.postEphemeral")
     statuses = [c["status"] for c in slack.fake.calls("assistant.threads.setStatus")]

@@ -13,7 +13,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.slack import ids
 from bot.slack.app import ObservedApp, build_app
-from bot.slack.poster import Poster, SlackCallFailed, queued_reply
+from bot.slack.poster import POST_TRIES, Poster, SlackCallFailed, queued_reply
 from bot.slack.render import SlackMessage
 from tests.bot.slack.fakes import FakeSlack, payloads
 from tests.bot.slack.fakes.fake_slack import TEAM_ID
@@ -69,7 +69,7 @@ def test_deliver_hands_back_the_unsent_replies_in_order(fake: FakeSlack) -> None
     placeholder = poster.post("C1", _message("working"), "1712345600.000100")
     replies = [queued_reply("C1", _message("one"), update_ts=placeholder),
                *(queued_reply("C1", _message(text), "1712345600.000100") for text in ("two", "three"))]
-    fake.status("chat.postMessage", code=503, times=1)
+    fake.status("chat.postMessage", code=503, times=POST_TRIES)  # outlasting the poster's tries
 
     with pytest.raises(Undelivered) as undelivered:
         poster.deliver(replies)
@@ -162,15 +162,15 @@ def test_the_sweep_stops_at_the_first_conversation_slack_still_refuses(
     for thread in ("1712345600.000600", "1712345600.000700"):
         advisor.store.outbox.queue(ids.conversation_key(TEAM_ID, "C1", thread),
                                     [queued_reply("C1", _message(f"reply in {thread}"), thread)])
-    fake.status("chat.postMessage", code=503, times=1)
+    fake.status("chat.postMessage", code=503, times=POST_TRIES)
 
     advisor.delivery.sweep()
 
-    assert len(fake.calls("chat.postMessage")) == 1  # one try, not one per conversation
+    assert len(fake.calls("chat.postMessage")) == POST_TRIES  # one post, not one per conversation
     waiting = advisor.store.outbox.unsent(ids.conversation_key(TEAM_ID, "C1", "1712345600.000600"))
     assert waiting[0].attempts == 1 and waiting[0].last_error
     advisor.delivery.sweep()
-    assert [c.params["text"] for c in fake.calls("chat.postMessage")][1:] == [
+    assert [c.params["text"] for c in fake.calls("chat.postMessage")][POST_TRIES:] == [
         "reply in 1712345600.000600", "reply in 1712345600.000700"]
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.slack import ids
+from bot.slack.poster import WORKING_TEXT
 from bot.store import Store
 from tests import servers
 from tests.bot.slack.fakes import FakeSlack, payloads
@@ -24,13 +25,14 @@ MENTION = payloads.BOT_MENTION
 
 
 class Cluster:
-    def __init__(self, fake: FakeSlack, database_url: str, chroma_url: str, root: Path) -> None:
+    def __init__(self, fake: FakeSlack, database_url: str, chroma_url: str, root: Path,
+                 env: dict[str, str] | None = None) -> None:
         self.fake = fake
         self.database_url = database_url
         self.replicas = [
             servers.Replica({"ADVISOR_DATA_DIR": str(root / f"replica-{n}"), "SLACK_BOT_TOKEN": TOKEN,
                              "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.base_url,
-                             "DATABASE_URL": database_url, "CHROMA_URL": chroma_url})
+                             "DATABASE_URL": database_url, "CHROMA_URL": chroma_url, **(env or {})})
             for n in (1, 2)
         ]
 
@@ -49,6 +51,13 @@ class Cluster:
                 return found
             time.sleep(0.1)
         raise AssertionError(f"{len(self.posts(thread_ts))} posts in {thread_ts}, wanted {count}")
+
+    def processed(self, thread_ts: str, message_ts: str) -> bool:
+        store = Store(self.database_url)
+        try:
+            return store.inbox.is_processed(ids.conversation_key("T1", "C1", thread_ts), message_ts)
+        finally:
+            store.close()
 
     def facts(self, thread_ts: str) -> dict[str, object]:
         store = Store(self.database_url)
@@ -129,6 +138,48 @@ def test_replica_killed_mid_conversation_resumes_without_loss_or_duplicates(clus
     assert len(cluster.posts(root)) == 2, "each message answered once"
     assert "Noted: Data residency" in str(posts[1]["text"])
     assert cluster.facts(root) == {"monthly_tokens": 90_000_000, "data_residency": "approved_vendors"}
+
+
+@pytest.mark.slow
+def test_replica_killed_once_slack_took_its_reply_is_finished_by_the_other_without_a_duplicate(
+        tmp_path: Path, postgres_url: str) -> None:
+    lease = 6  # seconds: the other replica's sweep takes over within about nine
+    with FakeSlack() as fake, servers.chroma_server(tmp_path / "chroma") as chroma_url:
+        cluster = Cluster(fake, postgres_url, chroma_url, tmp_path,
+                          {"ADVISOR_LEASE_SECONDS": str(lease)})
+        try:
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda replica: replica.start(), cluster.replicas))
+            root = payloads.new_ts()
+            assert cluster.send(0, event_body(payloads.app_mention(
+                f"{MENTION} about 3M tokens a day", ts=root))) == 200
+            cluster.wait_thread(root, 1)
+            time.sleep(1)
+            killed = cluster.replicas[0].process
+            assert killed is not None
+            fake.kill_after("chat.postMessage", killed.pid, where=lambda params: (
+                params.get("thread_ts") == root and params.get("text") != WORKING_TEXT))
+
+            follow_up = payloads.new_ts()
+            assert cluster.send(0, event_body(payloads.message(
+                "approved vendors only", ts=follow_up, thread_ts=root))) == 200
+            killed.wait(timeout=30)
+            deadline = time.monotonic() + 6 * lease
+            while not cluster.processed(root, follow_up) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert cluster.processed(root, follow_up), "the other replica finished the turn"
+            time.sleep(1)
+
+            texts = [str(message.get("text")) for message in fake.thread("C1", root)]
+            assert len(texts) == 2, texts  # one reply per message, the recovered one not again
+            assert WORKING_TEXT not in texts
+            assert "Noted: Data residency" in texts[1]
+            assert cluster.facts(root) == {"monthly_tokens": 90_000_000,
+                                           "data_residency": "approved_vendors"}
+        finally:
+            for replica in cluster.replicas:
+                replica.stop()
+        fake.assert_accepted()
 
 
 @pytest.mark.slow

@@ -75,7 +75,7 @@ def test_update_from_two_threads_loses_nothing(store_url: str, store: Store) -> 
 
 
 def test_update_creates_then_changes(store: Store) -> None:
-    seen = store.conversations.update("k", lambda state: {"seen": state is not None}, owner_user="U1")
+    seen = store.conversations.update("k", lambda state: {"seen": state is not None}, user="U1")
     assert seen == {"seen": False}
     assert store.conversations.update("k", lambda state: {"seen": state is not None}) == {"seen": True}
     loaded = store.conversations.load("k")
@@ -83,14 +83,23 @@ def test_update_creates_then_changes(store: Store) -> None:
     assert loaded.owner_user == "U1"
 
 
-def test_delete_conversations_only_removes_the_owners(store: Store) -> None:
-    store.conversations.save("a", {}, None, owner_user="U1")
-    store.conversations.save("b", {}, None, owner_user="U1")
-    store.conversations.save("c", {}, None, owner_user="U2")
+def test_a_later_speaker_joins_and_never_becomes_the_starter(store: Store) -> None:
+    store.conversations.update("k", lambda state: {"turn": 1}, user="U1")
+    store.conversations.update("k", lambda state: {"turn": 2}, user="U3")
+    store.conversations.update("k", lambda state: {"turn": 3}, user="U1")
 
-    assert store.conversations.delete_owned("U1") == 2
-    assert store.conversations.load("a") is None
-    assert store.conversations.load("c") is not None
+    loaded = store.conversations.load("k")
+    assert loaded is not None and loaded.owner_user == "U1" and loaded.state == {"turn": 3}
+    assert store.conversations.participants("k") == ["U1", "U3"]
+
+
+def test_a_stale_save_records_no_participant(store: Store) -> None:
+    store.conversations.save("k", {}, None, owner_user="U1")
+    store.conversations.save("k", {"n": 1}, 1, participant="U2")
+    with pytest.raises(StaleState):
+        store.conversations.save("k", {"n": 99}, 1, participant="U3")
+
+    assert store.conversations.participants("k") == ["U1", "U2"]
 
 
 def test_prune_removes_idle_conversations(store_url: str, store: Store) -> None:

@@ -8,19 +8,21 @@ import pytest
 from alembic import command
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.store import OutboxItem, QueuedMessage, QueuedReply, Store
+from bot.store import OutboxItem, QueuedMessage, QueuedReply, StaleState, Store, TurnReplies
 from bot.store.database import create_store_engine
+from bot.store.inbox import ts_sort_key
 from bot.store.migrations import alembic_config
-from bot.store.models import OutboxRow
+from bot.store.models import Base, OutboxRow
 from tests.helpers.threads import run_in_threads
 
 KEY = "slack:T1:C1:1712345678.000100"
 OTHER = "slack:T1:C2:1712345678.000200"
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)
+INBOX = Base.metadata.tables["inbox"]
 
 
 @pytest.fixture
@@ -256,14 +258,15 @@ def test_abandon_unsent_replies_only_older_than_the_cutoff(
 
     assert texts(timed.outbox.unsent(KEY)) == ["recent"]
     assert texts(timed.outbox.unsent(OTHER)) == ["at the cutoff"]  # not strictly older
-    outcomes = {row.payload["text"]: (row.outcome, row.finished_at) for row in rows(store_url).values()}
-    assert outcomes == {
-        "old 1": ("abandoned", T0 + 5 * HOUR),
-        "old 2": ("abandoned", T0 + 5 * HOUR),
-        "old sent": ("sent", T0),  # already finished: left as it was
-        "at the cutoff": (None, None),
-        "recent": (None, None),
-    }
+    outcomes = {row.id: (row.outcome, row.finished_at) for row in rows(store_url).values()}
+    assert [outcomes[item_id] for item_id in sorted(outcomes)] == [
+        ("abandoned", T0 + 5 * HOUR),  # old 1
+        ("abandoned", T0 + 5 * HOUR),  # old 2
+        ("sent", T0),  # old sent: already finished, left as it was
+        (None, None),  # at the cutoff
+        (None, None),  # recent
+    ]
+    assert all(row.payload == {} for row in rows(store_url).values() if row.outcome is not None)
     assert timed.outbox.abandon(older_than=3 * HOUR) == 0
     assert timed.outbox.keys_with_unsent() == [OTHER, KEY]
 
@@ -285,6 +288,7 @@ def test_prune_outbox_deletes_only_old_finished_replies(
 ) -> None:
     timed.outbox.queue(KEY, [reply("sent old"), reply("dropped old"), reply("abandoned old")])
     sent_old, dropped_old, _ = timed.outbox.unsent(KEY)
+    names = {sent_old.id: "sent old", dropped_old.id: "dropped old"}
     timed.outbox.finish(sent_old.id, "sent")
     timed.outbox.finish(dropped_old.id, "dropped", "invalid_auth")
     now[0] = T0 + 12 * HOUR
@@ -293,15 +297,17 @@ def test_prune_outbox_deletes_only_old_finished_replies(
     assert timed.outbox.abandon(older_than=18 * HOUR) == 1  # "abandoned old" only
     now[0] = T0 + timedelta(days=10)
     timed.outbox.queue(KEY, [reply("sent recently"), reply("waiting new")])
+    names.update({item.id: item.reply.text for item in timed.outbox.unsent(KEY)})
+    names.update({item.id: item.reply.text for item in timed.outbox.unsent(OTHER)})
     timed.outbox.finish(timed.outbox.unsent(KEY)[0].id, "sent")
     now[0] = T0 + timedelta(days=11)
 
     assert timed.outbox.prune(older_than=timedelta(days=2)) == 3
 
-    remaining = {row.payload["text"]: row.outcome for row in rows(store_url).values()}
+    remaining = {names[row.id]: row.outcome for row in rows(store_url).values()}
     assert remaining == {"sent recently": "sent", "waiting old": None, "waiting new": None}
     assert timed.outbox.prune(older_than=timedelta(0)) == 1  # waiting replies are never deleted
-    remaining = {row.payload["text"]: row.outcome for row in rows(store_url).values()}
+    remaining = {names[row.id]: row.outcome for row in rows(store_url).values()}
     assert remaining == {"waiting old": None, "waiting new": None}
     assert texts(timed.outbox.unsent(OTHER)) == ["waiting old"]
     assert texts(timed.outbox.unsent(KEY)) == ["waiting new"]
@@ -383,7 +389,10 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     assert "outbox" not in inspect(engine).get_table_names()
     store.conversations.save("k", {"a": 1}, None)
     before = QueuedMessage(text="before the outbox", user="U1", team="T1", channel="C1")
-    assert store.inbox.enqueue("k", "1.0", before) is True
+    with engine.begin() as connection:  # a message queued by the version of that schema
+        connection.execute(insert(INBOX).values(
+            conversation_key="k", message_ts="1.0", sort_key=ts_sort_key("1.0"),
+            payload=before.model_dump(mode="json"), created_at=T0))
 
     store.migrate()
 
@@ -393,7 +402,7 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     inspector = inspect(engine)
     assert "outbox" in inspector.get_table_names()
     assert {index["name"] for index in inspector.get_indexes("outbox")} == {
-        "ix_outbox_conversation_id", "ix_outbox_finished_at"}
+        "ix_outbox_conversation_id", "ix_outbox_finished_at", "ix_outbox_conversation_message"}
     item = store.inbox.get("k", "1.0")
     assert item is not None and item.message == before and not item.processed
     loaded = store.conversations.load("k")
@@ -410,9 +419,44 @@ def test_upgrade_from_0002_creates_outbox_and_downgrade_drops_it(engine: Engine,
     tables = set(inspect(engine).get_table_names())
     assert "outbox" not in tables
     assert {"conversations", "decisions", "processed_events", "inbox", "conversation_leases"} <= tables
-    item = store.inbox.get("k", "1.0")
-    assert item is not None and item.message == before
+    with engine.connect() as connection:
+        payload = connection.execute(select(INBOX.c.payload)).scalar_one()
+    assert QueuedMessage.model_validate(payload) == before
 
     store.migrate()  # and back up again: the outbox comes back empty
     assert store.outbox.unsent("k") == []
     assert store.outbox.has_unsent("k") is False
+
+
+def test_a_turns_replies_are_saved_with_its_state_or_not_at_all(store: Store) -> None:
+    turn = TurnReplies(message_ts="2.0", replies=[
+        reply("a").model_copy(update={"reply_id": "2.0:0"}),
+        reply("b").model_copy(update={"reply_id": "2.0:1"})])
+    store.conversations.save(KEY, {"n": 1}, None, replies=turn)
+    with pytest.raises(StaleState):  # a conflicting save records nothing either
+        store.conversations.save(KEY, {"n": 2}, 7, replies=turn.model_copy(update={"message_ts": "3.0"}))
+
+    items = store.outbox.unsent(KEY)
+    assert [(i.message_ts, i.reply.reply_id, i.reply.text) for i in items] == [
+        ("2.0", "2.0:0", "a"), ("2.0", "2.0:1", "b")]
+    assert store.outbox.recorded(KEY, "2.0") and not store.outbox.recorded(KEY, "3.0")
+    store.inbox.enqueue(KEY, "2.0", QueuedMessage(text="x", user="U1", team="T1", channel="C1"))
+    store.inbox.enqueue(KEY, "4.0", QueuedMessage(text="y", user="U1", team="T1", channel="C1"))
+    _, item = store.inbox.take(KEY, "holder", timedelta(seconds=60))
+    assert item is not None and item.message_ts == "2.0" and item.begun
+
+    store.outbox.finish_turn(KEY, "2.0", keep={"2.0:1"})  # the second is still to post
+    assert texts(store.outbox.unsent(KEY)) == ["b"]
+    store.outbox.finish_turn(KEY, "2.0")
+    assert not store.outbox.has_unsent(KEY) and store.outbox.recorded(KEY, "2.0")
+    later = store.inbox.mark_and_next(KEY, item.id)
+    assert later is not None and later.message_ts == "4.0" and not later.begun
+
+
+def test_a_working_message_alone_is_not_a_recorded_turn(store: Store) -> None:
+    placeholder = QueuedReply(channel="C1", text="working", reply_id="2.0:working", placeholder=True)
+    store.outbox.queue(KEY, [placeholder], "2.0")
+    assert not store.outbox.recorded(KEY, "2.0")
+    store.inbox.enqueue(KEY, "2.0", QueuedMessage(text="x", user="U1", team="T1", channel="C1"))
+    _, item = store.inbox.take(KEY, "holder", timedelta(seconds=60))
+    assert item is not None and item.begun  # handed out again, it is looked for

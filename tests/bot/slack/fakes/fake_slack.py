@@ -15,7 +15,14 @@ deleting a message it never posted is ``message_not_found``. The AI app methods
 channel (else ``channel_not_found``) and a message timestamp as ``thread_ts`` (else
 ``invalid_thread_ts``), and refuse a missing argument or prompts that are not 1 to 4, each with a
 title and a message, with ``invalid_arguments``. Like Slack, a reply posted in a thread clears the
-status shown under it.
+status shown under it. Message ``metadata`` must be an object with a string ``event_type`` and an
+object ``event_payload`` (else ``invalid_metadata_format``); ``conversations.replies`` and
+``conversations.history`` return it only with ``include_all_metadata``.
+
+Besides scripted answers, it can take a call and then never answer it (:meth:`swallow`): the
+message is posted, but the client sees a timeout or a dropped connection, as when Slack took a
+post whose answer was lost. :meth:`kill_after` does the same and first SIGKILLs a process, the
+moment a replica dies after Slack took its post.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ import contextlib
 import email.parser
 import email.policy
 import json
+import os
 import re
+import signal
 import threading
 import time
 from collections import deque
@@ -77,11 +86,13 @@ ALT_TEXT_MAX = 1000
 TS = re.compile(r"^\d{9,10}\.\d{6}$")
 """What a Slack message timestamp looks like."""
 THREADED_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage",
-                              "chat.getPermalink", "conversations.replies"})
+                              "chat.getPermalink", "conversations.replies",
+                              "conversations.history"})
 """Methods whose ``thread_ts`` (or ``message_ts``/``ts``) must be a message timestamp."""
 CHANNEL_METHODS = frozenset({"chat.postMessage", "chat.update", "chat.delete", "chat.postEphemeral",
                              "chat.scheduleMessage", "chat.getPermalink", "pins.add",
-                             "conversations.replies", "conversations.info"})
+                             "conversations.replies", "conversations.history",
+                             "conversations.info"})
 """Methods that take a conversation id (C…, G…, D…), never a user id."""
 EDIT_METHODS = frozenset({"chat.update", "chat.delete"})
 MAX_PROMPTS = 4
@@ -120,12 +131,19 @@ class Call:
 
 @dataclass
 class _Script:
-    """A scripted answer used ``times`` times before normal answers resume."""
+    """A scripted answer used ``times`` times before normal answers resume.
+
+    With ``swallow``, the call is handled normally and its answer withheld instead: the client
+    waits ``hang`` seconds, then the connection closes unanswered (``then`` runs first)."""
 
     times: int
     status: int
     body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
+    swallow: bool = False
+    hang: float = 0.0
+    then: Callable[[], None] | None = None
+    where: Callable[[dict[str, Any]], bool] | None = None
 
 
 class _Refused(Exception):
@@ -142,6 +160,8 @@ class _Answer:
     body: dict[str, Any] | str
     headers: dict[str, str] = field(default_factory=dict)
     refused: bool = False
+    withheld: _Script | None = None
+    """Set when the answer is not to be sent (see `_Script.swallow`)."""
 
 
 def _decode_json_fields(params: dict[str, Any]) -> dict[str, Any]:
@@ -260,6 +280,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
         answer = self.server.fake._receive(self.path, headers, body)
+        if answer.withheld is not None:
+            self.server.fake._withhold(answer.withheld)
+            self.close_connection = True
+            return
         if isinstance(answer.body, dict):
             data = json.dumps(answer.body).encode("utf-8")
             content_type = "application/json; charset=utf-8"
@@ -378,6 +402,29 @@ class FakeSlack:
         else:
             default = {"ok": False, "error": f"http_{code}"}
         self._script(method, _Script(times, code, default if body is None else body, headers))
+
+    def swallow(self, method: str, times: int = 1, hang: float = 0.0,
+                then: Callable[[], None] | None = None,
+                where: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """The next ``times`` calls to ``method`` (those matching ``where``, if given) are done
+        as usual (a post is posted) but never answered: the connection closes after ``hang``
+        seconds (a timeout, when that is longer than the client waits; at once, a dropped
+        connection). ``then`` runs before it closes."""
+        self._script(method, _Script(times, 200, {}, swallow=True, hang=hang, then=then,
+                                     where=where))
+
+    def kill_after(self, method: str, pid: int,
+                   where: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Take the next call to ``method`` (matching ``where``), then SIGKILL the process group
+        of ``pid`` before answering: a replica that dies once Slack took its post."""
+        self.swallow(method, then=lambda: os.killpg(pid, signal.SIGKILL), where=where)
+
+    def _withhold(self, script: _Script) -> None:
+        if script.then is not None:
+            script.then()
+        deadline = time.monotonic() + script.hang
+        while self._server is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def override(self, method: str, **fields: Any) -> None:
         """Merge ``fields`` into each normal answer to ``method``.
@@ -516,12 +563,19 @@ class FakeSlack:
 
     def _answer(self, method: str, params: dict[str, Any]) -> _Answer:
         queue = self._scripts.get(method)
-        if queue:
+        if queue and (queue[0].where is None or queue[0].where(params)):
             script = queue[0]
             script.times -= 1
             if script.times <= 0:
                 queue.popleft()
+            if script.swallow:
+                answer = self._normal_answer(method, params)
+                answer.withheld = script
+                return answer
             return _Answer(script.status, script.body, script.headers)
+        return self._normal_answer(method, params)
+
+    def _normal_answer(self, method: str, params: dict[str, Any]) -> _Answer:
         refusal = _refusal(method, params) or _where_refusal(method, params, self._posted)
         if refusal is not None:
             return refusal
@@ -577,7 +631,24 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
+    @staticmethod
+    def _check_metadata(params: dict[str, Any]) -> None:
+        if "metadata" not in params:
+            return
+        metadata = params["metadata"]
+        if not (isinstance(metadata, dict) and isinstance(metadata.get("event_type"), str)
+                and metadata["event_type"] and isinstance(metadata.get("event_payload"), dict)):
+            raise _Refused("invalid_metadata_format")
+
+    @staticmethod
+    def _listed(messages: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Messages as a history method lists them: metadata only when asked for."""
+        if str(params.get("include_all_metadata", "")).lower() in ("1", "true"):
+            return [dict(m) for m in messages]
+        return [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+
     def _r_chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._check_metadata(params)
         ts = self._next_ts()
         channel = str(params.get("channel", ""))
         message = self._message(params, ts)
@@ -639,6 +710,13 @@ class FakeSlack:
         with self._condition:
             return self._posted.get((channel, ts))
 
+    def thread(self, channel: str, thread_ts: str | None) -> list[dict[str, Any]]:
+        """The bot's messages in a thread (None: at the channel's top level) as it stands now
+        (edits applied, deleted ones gone), in ts order: what a reader sees of the bot."""
+        with self._condition:
+            return [dict(m) for (c, ts), m in sorted(self._posted.items(), key=lambda kv: kv[0][1])
+                    if c == channel and m.get("thread_ts") == thread_ts and ts != thread_ts]
+
     def _r_chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"message_ts": self._next_ts()}
 
@@ -664,12 +742,14 @@ class FakeSlack:
                 "message": message}
 
     def _r_chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._check_metadata(params)
         ts = str(params.get("ts", ""))
         channel = str(params.get("channel", ""))
         message = self._message(params, ts)
         before = self._posted.get((channel, ts), {})
-        if "thread_ts" in before:
-            message["thread_ts"] = before["thread_ts"]
+        for kept in ("thread_ts", "metadata"):
+            if kept in before and kept not in message:
+                message[kept] = before[kept]
         self._posted[(channel, ts)] = message
         return {"channel": channel, "ts": ts, "text": params.get("text", ""), "message": message}
 
@@ -694,7 +774,15 @@ class FakeSlack:
         channel, root = str(params.get("channel", "")), str(params.get("ts", ""))
         messages = [m for (c, ts), m in sorted(self._posted.items(), key=lambda kv: kv[0][1])
                     if c == channel and (ts == root or m.get("thread_ts") == root)]
-        return {"messages": messages, "has_more": False}
+        return {"messages": self._listed(messages, params), "has_more": False}
+
+    def _r_conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channel's top-level messages the bot posted, newest first."""
+        channel = str(params.get("channel", ""))
+        messages = [m for (c, ts), m in sorted(self._posted.items(), key=lambda kv: kv[0][1],
+                                               reverse=True)
+                    if c == channel and m.get("thread_ts") in (None, ts)]
+        return {"messages": self._listed(messages, params), "has_more": False}
 
     def _r_chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
         channel = str(params.get("channel", "C"))

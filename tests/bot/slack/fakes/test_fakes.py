@@ -428,3 +428,40 @@ def test_assistant_payloads_are_shaped_like_slacks() -> None:
     assert (message["channel"], message["channel_type"], message["thread_ts"]) == ("D1", "im", THREAD_TS)
     assert message["parent_user_id"] == message["user"] and "subtype" not in message
     assert "bot_id" not in message
+
+
+def test_message_metadata_is_checked_and_returned_only_when_asked_for(
+        fake: FakeSlack, client: WebClient) -> None:
+    root = "1712345600.000100"
+    metadata = {"event_type": "llm_advisor_reply", "event_payload": {"reply_id": "r1"}}
+    posted = client.chat_postMessage(channel="C1", text="hi", thread_ts=root, metadata=metadata)
+    for bad in ({"event_type": "x"}, {"event_type": 1, "event_payload": {}},
+                {"event_type": "x", "event_payload": "not an object"}):
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="C1", text="hi", thread_ts=root, metadata=bad)
+        assert refused.value.response["error"] == "invalid_metadata_format"
+
+    plain = client.conversations_replies(channel="C1", ts=root)["messages"]
+    full = client.conversations_replies(channel="C1", ts=root, include_all_metadata=True)["messages"]
+    assert [m["ts"] for m in plain] == [posted["ts"]] and "metadata" not in plain[0]
+    assert full[0]["metadata"] == metadata
+    client.chat_update(channel="C1", ts=posted["ts"], text="edited")  # keeps its metadata
+    top = client.chat_postMessage(channel="D1", text="top", metadata=metadata)["ts"]
+    history = client.conversations_history(channel="D1", include_all_metadata=True)["messages"]
+    assert [(m["ts"], m["metadata"]) for m in history] == [(top, metadata)]
+    assert fake.thread("C1", root)[0]["metadata"] == metadata
+
+
+@pytest.mark.parametrize("hang", [0.0, 1.5])
+def test_a_swallowed_post_is_posted_but_never_answered(fake: FakeSlack, hang: float) -> None:
+    client = WebClient(token="xoxb-test", base_url=fake.base_url, timeout=1, retry_handlers=[])
+    root = "1712345600.000100"
+    fake.swallow("chat.postMessage", where=lambda params: params.get("text") == "lost", hang=hang)
+
+    client.chat_postMessage(channel="C1", text="answered", thread_ts=root)
+    with pytest.raises(OSError):
+        client.chat_postMessage(channel="C1", text="lost", thread_ts=root)
+
+    assert [m["text"] for m in fake.thread("C1", root)] == ["answered", "lost"]
+    client.chat_postMessage(channel="C1", text="lost", thread_ts=root)  # answered again
+    assert len(fake.thread("C1", root)) == 3
