@@ -88,7 +88,8 @@ def _pair(requests: Quantity, item: Quantity, people: Quantity | None) -> _Volum
     crowd = people.value if people else 1.0
     who = f"{people.label} {people.noun} x " if people else ""
     tail = f" {period.note}" if period.note else ""
-    derivation = f"{who}{requests.label} {requests.noun}/{period.name} x {item.label} tokens{tail}"
+    counted = f"{requests.label} {requests.noun}" if requests.noun else requests.label
+    derivation = f"{who}{counted}/{period.name} x {item.label} tokens{tail}"
     parts = [requests, item] + ([people] if people else [])
     start, end = min(p.start for p in parts), max(p.end for p in parts)
     if end - start > _MAX_EVIDENCE:
@@ -247,6 +248,11 @@ def find(text: str, original: str | None = None) -> VolumeReading:
             volumes = [v for v in volumes if v.size is None]
     if len(requests) == 1 and len(items) == 1:  # "20k tickets a day. Each is ~2k tokens."
         volumes.append(_pair(requests[0], items[0], None))
+    elif not requests and len(items) == 1 and not volumes:
+        # An unnamed count at a rate beside a size: "maybe 500 a week at ~3k tokens each".
+        bare = hints.bare_counts(text, [q for group in groups.values() for q in group])
+        if len(bare) == 1:
+            volumes.append(_pair(bare[0], items[0], None))
     findings, rejected = _judge(text, volumes)
     if not volumes:
         counts = requests + hints.bare_counts(text, [q for group in groups.values() for q in group])

@@ -139,6 +139,16 @@ def test_extract_exact_count_times_size_is_a_fact_with_its_parts() -> None:
     assert result.volume_parts is not None and result.volume_parts.monthly_tokens() == 45_000_000
 
 
+def test_an_unnamed_count_at_a_rate_beside_a_size_is_a_volume() -> None:
+    # The noun is earlier in the sentence ("incident reports, maybe 500 a week"), or implied.
+    result = extract("summarise incident reports, maybe 500 a week at ~3k tokens each")
+    assert result.stated() == {"monthly_tokens": 6_500_000}
+    assert result.derivations["monthly_tokens"] == "500/week x 3k tokens x 52/12 weeks"
+    assert extract("500 a day at 3k tokens each").stated() == {"monthly_tokens": 45_000_000}
+    # A price per day is not a count.
+    assert "monthly_tokens" not in extract("prompts are ~3k tokens and we pay $5 a day").stated()
+
+
 def test_volume_parts_from_two_messages_combine() -> None:
     count = extract("we get a few hundred reports a day").volume_parts
     size = extract("each is about 5k tokens").volume_parts
