@@ -163,12 +163,17 @@ def _break_even(cost: CostComparison) -> str:
     return f"{wording.tokens(cost.computed_break_even_tokens)} tokens/month"
 
 
+def _share(fraction: float) -> str:
+    """A utilisation as read aloud: "1.6%", or "under 0.1%" rather than a misleading "0.0%"."""
+    return "under 0.1%" if 0 < fraction < 0.0005 else f"{fraction:.1%}"
+
+
 def cheaper_line(cost: CostComparison) -> str | None:
     if cost.cheaper_at_this_volume is None:
         return None
     cheaper = "the API" if cost.cheaper_at_this_volume == "api" else "self-hosting"
     utilisation = ("" if cost.gpu_utilisation is None else
-                   f"; the GPUs would run at {cost.gpu_utilisation:.1%} of measured throughput")
+                   f"; the GPUs would run at {_share(cost.gpu_utilisation)} of measured throughput")
     return f"Cheaper of the API and self-hosting at this volume: {cheaper}{utilisation}"
 
 

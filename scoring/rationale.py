@@ -59,6 +59,12 @@ FACTOR_REASONS: dict[str, dict[str, str]] = {
 UNKNOWN_REASON = "Not stated yet, so it counts as neutral."
 
 
+def _times(ratio: float) -> str:
+    """A volume's multiple of a break-even as read aloud: "0.35x", or "under 0.01x" rather
+    than a misleading "0.00x"."""
+    return "under 0.01x" if 0 < ratio < 0.005 else f"{ratio:,.2f}x"
+
+
 def compact_tokens(count: int) -> str:
     """A compact token count: 950k, 50M, 1.4B."""
     for size, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k")):
@@ -82,18 +88,18 @@ def volume_reason(tokens: int, scale: VolumeScale) -> str:
         ratio = tokens / scale.break_even
         where = "above" if ratio >= 1 else "below"
         return (
-            f"{volume} is {ratio:,.2f}x the break-even of {compact_tokens(scale.break_even)} "
+            f"{volume} is {_times(ratio)} the break-even of {compact_tokens(scale.break_even)} "
             f"(the framework's rule of thumb, which this policy scores by): {where} it."
         )
     at_these_prices = f"{reference}; at these prices the break-even is {compact_tokens(scale.break_even)}."
     if tokens < scale.break_even:
         return (
-            f"{volume} is {tokens / scale.break_even:,.2f}x the break-even computed from the prices "
+            f"{volume} is {_times(tokens / scale.break_even)} the break-even computed from the prices "
             f"in force: below it, so the API costs less. {at_these_prices}"
         )
     if scale.settled is not None and tokens >= scale.settled:
         return (
-            f"{volume} is {tokens / scale.settled:,.2f}x the break-even computed from the prices "
+            f"{volume} is {_times(tokens / scale.settled)} the break-even computed from the prices "
             f"in force: at or above it, so self-hosting costs no more. {at_these_prices}"
         )
     until = (f"at some volumes up to {compact_tokens(scale.settled)}" if scale.settled is not None
