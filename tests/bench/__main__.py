@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from tests.bench import conversation_bench, knowledge_bench, load_bench, scoring_bench, store_bench
+from tests.bench import (
+    conversation_bench,
+    knowledge_bench,
+    load_bench,
+    scoring_bench,
+    store_bench,
+    terminal_bench,
+)
 from tests.bench.table import Row, print_table
 
 SECTIONS = {"scoring": scoring_bench.run, "knowledge": knowledge_bench.run,
-            "store": store_bench.run, "conversation": conversation_bench.run, "load": load_bench.run}
+            "store": store_bench.run, "conversation": conversation_bench.run,
+            "terminal": terminal_bench.run, "load": load_bench.run}
 
 
 def main(selected: list[str]) -> None:
