@@ -139,8 +139,7 @@ class SlackAdvisor:
                                     surface=self.assistant)
         self.delivery = DeliveryLoop(services.store, services.conversations, self.replies,
                                      self.metrics, lease=services.lease)
-        self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
-                                  wait=STORE_CHECK_WAIT)
+        self._store_probe = Probe(services.store.state, wait=STORE_CHECK_WAIT)
 
     @property
     def store(self) -> Store:

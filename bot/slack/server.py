@@ -69,8 +69,7 @@ class AdvisorWSGI:
         self._services = services
         # Each dependency is asked in a thread of its own, so /healthz answers within a second
         # even while the database or the index does not answer at all.
-        self._store_probe = Probe(lambda: "ok" if services.store.ping() else "unreachable",
-                                  wait=HEALTH_WAIT)
+        self._store_probe = Probe(services.store.state, wait=HEALTH_WAIT)
         self._index_probe = Probe(services.knowledge.state, wait=HEALTH_WAIT)
         self._ready.set()
         self.metrics.set_ready(True)

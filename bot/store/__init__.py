@@ -68,6 +68,10 @@ class Store:
     def ping(self) -> bool:
         return self.db.ping()
 
+    def state(self) -> str:
+        """"ok" when the database answers now, else "unreachable" (for health checks)."""
+        return "ok" if self.ping() else "unreachable"
+
     def close(self) -> None:
         self.db.close()
 

@@ -141,10 +141,6 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-class _NeverRaised(StoreUnavailable):
-    """Stands in for driver errors a backend never raises past SQLAlchemy."""
-
-
 class Database:
     """One engine and its transactions; safe to share between threads and, through the database
     itself, between processes."""
@@ -158,8 +154,9 @@ class Database:
         self.clock = clock
         self._password = self.engine.url.password
         dbapi = self.engine.dialect.loaded_dbapi
-        self._driver_errors: type[Exception] = (
-            dbapi.OperationalError if self.engine.dialect.name == "postgresql" else _NeverRaised)
+        # Errors the driver raises inside a pool hook, past SQLAlchemy's wrapping (none on SQLite).
+        self._driver_errors: tuple[type[Exception], ...] = (
+            (dbapi.OperationalError,) if self.engine.dialect.name == "postgresql" else ())
         # SQLite lets one connection write at a time and makes the others sleep and retry
         # (1, 2, 5, 10... ms); taking turns here instead keeps each transaction's wait short.
         self._turns: AbstractContextManager[Any] = (

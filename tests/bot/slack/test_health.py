@@ -25,6 +25,9 @@ class _Store:
         self.answering.wait()  # a database that stopped answering holds the call
         return True
 
+    def state(self) -> str:
+        return "ok" if self.ping() else "unreachable"
+
 
 class _Index:
     def __init__(self) -> None:
